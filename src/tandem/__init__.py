@@ -1,0 +1,1 @@
+"""Tandem: the working platform of a Community Safety Partnership."""

@@ -1,0 +1,9 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """Your account: who you are, your role, and links to security settings."""
+    return render(request, "accounts/profile.html", {"account": request.user})

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from tandem.web import views as web_views
+
+urlpatterns = [
+    path("", include("tandem.web.urls")),
+    path("accounts/", include("tandem.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("places/", include("tandem.places.urls")),
+    path("", include("tandem.partnership.urls")),
+    path("api/v1/", include("tandem.api_urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = web_views.bad_request
+handler403 = web_views.permission_denied
+handler404 = web_views.page_not_found
+handler500 = web_views.server_error
