@@ -50,13 +50,14 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Tandem's apps come before allauth so that their templates override allauth's.
+    "tandem.web",
+    "tandem.accounts",
     "allauth",
     "allauth.account",
     "allauth.mfa",
     "django_tasks",
     "django_tasks_db",
-    "tandem.web",
-    "tandem.accounts",
     "tandem.places",
     "tandem.partnership",
 ]

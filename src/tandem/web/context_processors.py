@@ -7,4 +7,5 @@ def service(request: HttpRequest) -> dict:
         "service_name": "Tandem",
         "map_tile_url": settings.MAP_TILE_URL,
         "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "ALLOW_SIGNUP": settings.ALLOW_SIGNUP,
     }
