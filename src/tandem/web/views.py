@@ -1,3 +1,4 @@
+import functools
 import logging
 
 from django.db import DatabaseError, connection
@@ -59,3 +60,47 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
     template = loader.get_template("web/errors/500.html")
     return HttpResponse(template.render({"request": request}), status=500)
+
+
+def api_reference(request: HttpRequest) -> HttpResponse:
+    """Public: the API reference, generated from the OpenAPI schema, in the design system.
+
+    The interactive explorers (Swagger UI, Redoc) are linked from it; they are
+    third-party pages that do not meet WCAG 2.2 AA, so this page is the reference.
+    """
+    return render(request, "web/api_reference.html", {"operations": _api_operations()})
+
+
+@functools.cache
+def _api_operations() -> list[dict]:
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operations = []
+    for path, methods in schema.get("paths", {}).items():
+        for method, operation in methods.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            operations.append(
+                {
+                    "id": operation.get("operationId", f"{method}-{path}"),
+                    "method": method.upper(),
+                    "path": path,
+                    "tag": (operation.get("tags") or ["other"])[0],
+                    "summary": operation.get("summary", ""),
+                    "description": operation.get("description", ""),
+                    "parameters": [
+                        {
+                            "name": parameter["name"],
+                            "in": parameter["in"],
+                            "required": parameter.get("required", False),
+                            "type": parameter.get("schema", {}).get("type", ""),
+                            "description": parameter.get("description", ""),
+                        }
+                        for parameter in operation.get("parameters", [])
+                    ],
+                    "responses": sorted(operation.get("responses", {})),
+                    "writes": method != "get",
+                }
+            )
+    return sorted(operations, key=lambda op: (op["tag"], op["path"], op["method"] != "GET"))
