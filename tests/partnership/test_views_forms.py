@@ -72,7 +72,8 @@ def test_it_refuses_a_group_without_a_name_and_says_why(client, cast):
     assert response.status_code == 400
     html = response.content.decode()
     assert "govuk-error-summary" in html
-    assert "This field is required." in html
+    assert "Enter the name" in html
+    assert "This field is required" not in html
     assert Group.objects.count() == before
 
 

@@ -47,6 +47,20 @@ class DateField(DateInputField):
         return value
 
 
+class GovukMessages:
+    """Required-field messages in the GOV.UK style ("Enter the name", "Select the type of group")
+    instead of Django's "This field is required"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            label = str(field.label or "").strip()
+            if not label or "required" not in field.error_messages:
+                continue
+            verb = "Select" if isinstance(field, forms.ChoiceField | forms.ModelChoiceField) else "Enter"
+            field.error_messages["required"] = f"{verb} the {label[0].lower()}{label[1:]}"
+
+
 def _helper(*fields, submit: str) -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
@@ -55,7 +69,7 @@ def _helper(*fields, submit: str) -> FormHelper:
     return helper
 
 
-class GroupForm(forms.ModelForm):
+class GroupForm(GovukMessages, forms.ModelForm):
     established_on = DateField(label="Date established", required=False, help_text="For example, 27 3 2024")
     closed_on = DateField(label="Date closed", required=False, help_text="Leave blank while it meets")
 
@@ -136,7 +150,7 @@ class GroupForm(forms.ModelForm):
         )
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(GovukMessages, forms.ModelForm):
     start_date = DateField(label="Start date", required=False, help_text="Leave blank for today")
     end_date = DateField(label="End date", required=False, help_text="Leave blank while they are a member")
 
@@ -169,7 +183,7 @@ class MembershipForm(forms.ModelForm):
         self.helper = _helper(*layout, submit="Save membership")
 
 
-class MembershipEndForm(forms.Form):
+class MembershipEndForm(GovukMessages, forms.Form):
     end_date = DateField(label="Last day of membership", required=False, help_text="Leave blank for today")
 
     def __init__(self, *args, **kwargs):
@@ -177,7 +191,7 @@ class MembershipEndForm(forms.Form):
         self.helper = _helper(Field("end_date"), submit="End membership")
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(GovukMessages, forms.ModelForm):
     website = forms.URLField(label="Website", required=False, max_length=200, assume_scheme="https")
 
     class Meta:
@@ -202,7 +216,7 @@ class OrganisationForm(forms.ModelForm):
         )
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(GovukMessages, forms.ModelForm):
     class Meta:
         model = Person
         fields = ["name", "job_title", "email", "phone", "show_name_publicly"]
