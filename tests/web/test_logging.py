@@ -41,6 +41,14 @@ def test_each_request_is_one_json_line(client, cast, log_lines):
 
 
 @pytest.mark.django_db
+def test_an_anonymous_request_logs_no_user_as_null(client, log_lines):
+    client.get(reverse("web:home"))
+
+    entry = next(line for line in log_lines() if line["logger"] == "tandem.request")
+    assert entry["user_id"] is None
+
+
+@pytest.mark.django_db
 def test_a_failure_is_logged_with_its_traceback_as_json(client, log_lines, settings):
     settings.ROOT_URLCONF = "tests.web.error_urls"
     client.raise_request_exception = False
