@@ -59,6 +59,14 @@ def _viewer(request: Request) -> Viewer:
 # --- Read-only configuration ---------------------------------------------------------------------
 
 
+def _visible_group(request: Request, slug: str) -> Group:
+    """A group the requester may see, by slug; a private one answers as if it did not exist."""
+    group = Group.objects.filter(_viewer(request).groups_q(), slug=slug).first()
+    if group is None:
+        raise serializers.ValidationError(f"No group has the slug {slug}.")
+    return group
+
+
 class PartnershipSerializer(serializers.ModelSerializer):
     area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
@@ -361,10 +369,7 @@ class GroupFilterSerializer(serializers.Serializer):
         return value
 
     def validate_parent(self, value: str) -> Group:
-        group = Group.objects.filter(_viewer(self.context["request"]).groups_q(), slug=value).first()
-        if group is None:
-            raise serializers.ValidationError(f"No group has the slug {value}.")
-        return group
+        return _visible_group(self.context["request"], value)
 
 
 @extend_schema_view(
@@ -496,10 +501,7 @@ class MembershipFilterSerializer(serializers.Serializer):
     )
 
     def validate_group(self, value: str) -> Group:
-        group = Group.objects.filter(_viewer(self.context["request"]).groups_q(), slug=value).first()
-        if group is None:
-            raise serializers.ValidationError(f"No group has the slug {value}.")
-        return group
+        return _visible_group(self.context["request"], value)
 
 
 @extend_schema_view(
