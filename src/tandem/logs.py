@@ -19,7 +19,9 @@ class JSONFormatter(logging.Formatter):
             if key not in _STANDARD and not key.startswith("_"):
                 if key == "request":
                     value = getattr(value, "path", str(value))
-                entry[key] = value if value is None or isinstance(value, str | int | float | bool) else str(value)
+                if value is not None and not isinstance(value, str | int | float | bool):
+                    value = str(value)
+                entry[key] = value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
