@@ -195,3 +195,26 @@ class Cast:
             "officer": self.officer,
             "administrator": self.administrator,
         }
+
+
+def make_meeting(*, group: Group, starts_at=None, minutes: int = 120, **fields):
+    """A meeting of the group (tomorrow evening by default), venue copied from the group."""
+    from django.utils import timezone
+
+    from tandem.meetings.models import Meeting
+
+    if starts_at is None:
+        tomorrow = timezone.localdate() + dt.timedelta(days=1)
+        starts_at = timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(18, 0)))
+    fields.setdefault("venue_name", group.venue_name)
+    return Meeting.objects.create(
+        group=group, starts_at=starts_at, ends_at=starts_at + dt.timedelta(minutes=minutes), **fields
+    )
+
+
+def make_organiser(cast: "Cast") -> User:
+    """A signed-in chair of cast.group: links a user account to cast.chair_person."""
+    if cast.chair_person.user_id is None:
+        cast.chair_person.user = make_user(name="Chris Chair", email="chair@example.org")
+        cast.chair_person.save(update_fields=["user"])
+    return cast.chair_person.user

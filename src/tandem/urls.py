@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("places/", include("tandem.places.urls")),
     path("", include("tandem.partnership.urls")),
+    path("", include("tandem.meetings.urls")),
     path("api/v1/", include("tandem.api_urls")),
     path("admin/", admin.site.urls),
 ]
