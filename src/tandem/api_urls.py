@@ -14,6 +14,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import APIRootView, DefaultRouter
 
 from tandem.api import AUTHENTICATION_CLASSES
+from tandem.meetings.api import register as register_meetings
 from tandem.partnership.api import register as register_partnership
 from tandem.places.api import register as register_places
 from tandem.web.views import api_reference
@@ -29,6 +30,7 @@ router = DefaultRouter()
 router.APIRootView = RootView
 register_places(router)
 register_partnership(router)
+register_meetings(router)
 
 
 class SchemaView(SpectacularAPIView):

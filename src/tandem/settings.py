@@ -234,6 +234,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AreaKindEnum": "tandem.places.models.Area.Kind",
+        "DecisionKindEnum": "tandem.meetings.models.Decision.Kind",
+    },
 }
 
 # --- Maps --------------------------------------------------------------------
