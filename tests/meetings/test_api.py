@@ -98,3 +98,22 @@ def test_the_api_cannot_change_meetings(client, cast, meeting):
 
     assert response.status_code == 405
     assert Meeting.objects.count() == 1
+
+
+def test_the_demo_has_a_year_of_minuted_meetings_and_some_to_come(db):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    before = Meeting.objects.count()
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert Meeting.objects.count() == before
+    now = timezone.now()
+    past = Meeting.objects.filter(starts_at__lt=now)
+    assert past.filter(starts_at__lt=now - timezone.timedelta(days=300)).exists()
+    assert Meeting.objects.filter(starts_at__gt=now).exists()
+    assert past.filter(minutes_status=Meeting.MinutesStatus.APPROVED).exists()
+    approval = Decision.objects.filter(kind=Decision.Kind.MINUTES_APPROVAL).first()
+    assert approval.approves_minutes_of.starts_at < approval.meeting.starts_at
+    assert ActionArising.objects.filter(lead__isnull=False, due_on__isnull=False).exists()
