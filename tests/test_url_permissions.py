@@ -17,6 +17,63 @@ ROLES = ["public", "outsider", "member", "officer", "administrator"]
 OPEN = (200, 200, 200, 200, 200)
 SIGNED_IN = (302, 200, 200, 200, 200)
 OFFICERS = (302, 403, 403, 200, 200)
+INSIDERS = (404, 404, 200, 200, 200)  # the group's members and officers; "not found" for others
+POST_ONLY = (302, 405, 405, 405, 405)
+
+
+def _meeting_args(cast: Cast) -> dict[str, dict[str, object]]:
+    """A public meeting of cast.group with an item, a paper, a decision and an action."""
+    from django.core.files.base import ContentFile
+
+    from tandem.meetings.calendar import person_token
+    from tandem.meetings.models import ActionArising, AgendaItem, Decision, Paper
+    from tests.factories import make_meeting
+
+    meeting = make_meeting(group=cast.group)
+    item = AgendaItem.objects.create(meeting=meeting, position=1, title="Speeding on Mill Lane")
+    paper = Paper(item=item, title="Speed survey", content_type="text/plain", size=5)
+    paper.file.save("survey.txt", ContentFile(b"hello"), save=True)
+    decision = Decision.objects.create(meeting=meeting, item=item, text="RESOLVED that a survey be done.")
+    action = ActionArising.objects.create(meeting=meeting, item=item, description="Do the survey")
+    on_meeting = {"pk": meeting.pk}
+    on_item = {"pk": item.pk}
+    group = {"slug": cast.group.slug}
+    names = {
+        "group-meetings": group,
+        "meeting-create": group,
+        "series-create": group,
+        "settings-edit": group,
+        "group-ics": group,
+        "item-edit": on_item,
+        "item-move": on_item,
+        "item-delete": on_item,
+        "paper-upload": on_item,
+        "paper-download": {"pk": paper.pk},
+        "decision-delete": {"pk": decision.pk},
+        "action-delete": {"pk": action.pk},
+        "person-ics": {"token": person_token(cast.member_person)},
+    }
+    for name in (
+        "meeting-detail",
+        "meeting-edit",
+        "meeting-cancel",
+        "item-create",
+        "meeting-circulate",
+        "circulation-log",
+        "agenda-pdf",
+        "agenda-docx",
+        "minutes-pdf",
+        "minutes-docx",
+        "meeting-ics",
+        "attendance-edit",
+        "minutes-edit",
+        "decision-create",
+        "action-create",
+        "minutes-approve",
+        "correction-create",
+    ):
+        names[name] = on_meeting
+    return {f"meetings:{name}": kwargs for name, kwargs in names.items()}
 
 
 def _args(cast: Cast) -> dict[str, dict[str, object]]:
@@ -38,6 +95,7 @@ def _args(cast: Cast) -> dict[str, dict[str, object]]:
         "partnership:person-detail": person,
         "partnership:person-edit": person,
         "places:area-detail": {"slug": cast.neighbourhood.slug},
+        **_meeting_args(cast),
     }
 
 
@@ -66,6 +124,39 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "partnership:person-edit": OFFICERS,
     # a person's page: officers and fellow members of one of their groups; "not found" for others
     "partnership:person-detail": (404, 404, 200, 200, 200),
+    # Meetings. Organisers (the group's chair, vice-chair, note taker) get what officers get;
+    # tests/meetings/ checks them. POST-only changes answer 405 to a GET once signed in.
+    "meetings:group-meetings": OPEN,
+    "meetings:meeting-detail": OPEN,
+    "meetings:paper-download": OPEN,
+    "meetings:agenda-pdf": OPEN,
+    "meetings:agenda-docx": OPEN,
+    "meetings:meeting-ics": OPEN,
+    "meetings:group-ics": OPEN,
+    "meetings:person-ics": OPEN,  # the secret token in the address is the key
+    "meetings:minutes-pdf": INSIDERS,
+    "meetings:minutes-docx": INSIDERS,
+    "meetings:circulation-log": (302, 404, 200, 200, 200),
+    "meetings:my-calendar": (302, 404, 200, 404, 404),  # only people with a person record
+    "meetings:meeting-create": OFFICERS,
+    "meetings:series-create": OFFICERS,
+    "meetings:settings-edit": OFFICERS,
+    "meetings:meeting-edit": OFFICERS,
+    "meetings:meeting-cancel": OFFICERS,
+    "meetings:item-create": OFFICERS,
+    "meetings:item-edit": OFFICERS,
+    "meetings:item-delete": OFFICERS,
+    "meetings:paper-upload": OFFICERS,
+    "meetings:meeting-circulate": OFFICERS,
+    "meetings:attendance-edit": OFFICERS,
+    "meetings:minutes-edit": OFFICERS,
+    "meetings:decision-create": OFFICERS,
+    "meetings:action-create": OFFICERS,
+    "meetings:minutes-approve": OFFICERS,
+    "meetings:correction-create": OFFICERS,
+    "meetings:item-move": POST_ONLY,
+    "meetings:decision-delete": POST_ONLY,
+    "meetings:action-delete": POST_ONLY,
 }
 
 
@@ -82,7 +173,7 @@ def _named_patterns(resolver=None, namespace: str = "") -> list[tuple[str, URLPa
 
 
 def _tandem_names() -> list[str]:
-    tandem_namespaces = ("web:", "accounts:", "places:", "partnership:")
+    tandem_namespaces = ("web:", "accounts:", "places:", "partnership:", "meetings:")
     return sorted({name for name, _ in _named_patterns() if name.startswith(tandem_namespaces)})
 
 
@@ -97,7 +188,8 @@ def test_the_matrix_has_no_stale_entries():
 
 
 @pytest.mark.django_db
-def test_every_role_gets_the_declared_status_on_every_url(client, cast):
+def test_every_role_gets_the_declared_status_on_every_url(client, cast, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     args = _args(cast)
     users = cast.users()
     failures = []

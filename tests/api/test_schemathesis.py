@@ -20,6 +20,7 @@ from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
+from tandem.meetings.models import ActionArising, AgendaItem, Attendance, Decision, Meeting
 from tandem.partnership.models import (
     Group,
     GroupType,
@@ -30,7 +31,7 @@ from tandem.partnership.models import (
     StakeholderKind,
 )
 from tandem.places.models import Area
-from tests.factories import PASSWORD, Cast
+from tests.factories import PASSWORD, Cast, make_meeting
 
 
 def _load_schema(*, coverage: bool) -> schemathesis.BaseSchema:
@@ -91,6 +92,11 @@ COLLECTIONS = {
     "organisations": Organisation,
     "groups": Group,
     "memberships": Membership,
+    "meetings": Meeting,
+    "agenda-items": AgendaItem,
+    "attendance": Attendance,
+    "decisions": Decision,
+    "actions-arising": ActionArising,
 }
 REFERENCES = {
     "partnership": (Partnership, "slug"),
@@ -101,6 +107,7 @@ REFERENCES = {
     "organisation": (Organisation, "slug"),
     "accountable_body": (Organisation, "slug"),
     "stakeholder_kind": (StakeholderKind, "slug"),
+    "meeting": (Meeting, "pk"),
 }
 
 
@@ -113,6 +120,18 @@ def keep_the_test_connection():
     yield
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(autouse=True)
+def a_minuted_meeting(cast: Cast) -> Meeting:
+    """Something for the meetings endpoints to find: a meeting with items, minutes and attendance."""
+    meeting = make_meeting(group=cast.group, minutes_status=Meeting.MinutesStatus.APPROVED)
+    item = AgendaItem.objects.create(meeting=meeting, position=1, title="Speeding", minutes="Noted.")
+    AgendaItem.objects.create(meeting=meeting, position=2, title="A family", is_confidential=True)
+    Decision.objects.create(meeting=meeting, item=item, text="RESOLVED that a speed watch be set up.")
+    ActionArising.objects.create(meeting=meeting, item=item, description="Book it", lead=cast.chair_person)
+    Attendance.objects.create(meeting=meeting, person=cast.chair_person, status=Attendance.Status.PRESENT)
+    return meeting
 
 
 def _basic(email: str) -> dict[str, str]:

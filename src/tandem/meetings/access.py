@@ -82,9 +82,12 @@ def access_meeting_for_user(user, pk: int, *, write: bool = False) -> MeetingAcc
 
 def access_agenda_item_for_user(user, pk: int, *, write: bool = False) -> tuple[AgendaItem, MeetingAccess]:
     item = get_object_or_404(AgendaItem.objects.only("pk", "meeting_id", "is_confidential"), pk=pk)
-    access = access_meeting_for_user(user, item.meeting_id, write=write)
+    # Whether it may be seen comes first, so a refused change does not reveal a confidential item.
+    access = access_meeting_for_user(user, item.meeting_id)
     if item.is_confidential and not access.is_insider:
         raise Http404("No such agenda item")
+    if write and not access.can_manage:
+        raise PermissionDenied("Only the group's chair, note taker or a partnership officer can do this.")
     return access.meeting.items.select_related("presenter", "presenter_organisation").get(pk=pk), access
 
 
