@@ -15,46 +15,17 @@ feed, each through Django's test client like a real request. Prints the median a
 import argparse
 import datetime as dt
 import os
-import secrets
 import shutil
-import statistics
 import sys
 import time
 from pathlib import Path
+
+import harness
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench-meetings"
 GROUPS = 40
 ITEMS = 30
-
-
-def configure() -> None:
-    if WORK.exists():
-        shutil.rmtree(WORK)
-    WORK.mkdir(parents=True)
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "tandem.settings",
-            "DEBUG": "false",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "HTTPS": "false",
-            "STATIC_PLAIN": "true",
-            "ALLOWED_HOSTS": "testserver,localhost",
-            "DATABASE_URL": f"sqlite:///{WORK / 'bench.sqlite3'}",
-            "DATA_DIR": str(WORK),
-            "LOG_LEVEL": "WARNING",
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        }
-    )
-    sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
-    import logging
-    import warnings
-
-    import django
-
-    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
-    django.setup()
-    logging.getLogger("weasyprint").setLevel(logging.WARNING)
 
 
 def build_data() -> dict:
@@ -159,38 +130,6 @@ def cases(data: dict) -> list[tuple[str, str, object]]:
     ]
 
 
-def measure(path: str, user, repeat: int, budget: float) -> dict:
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    response = client.get(path)  # warm-up (imports, template loading, VTIMEZONE cache)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    queries = len(captured)
-    timings = []
-    deadline = time.perf_counter() + budget
-    for _ in range(repeat):
-        started = time.perf_counter()
-        client.get(path)
-        timings.append((time.perf_counter() - started) * 1000)
-        if time.perf_counter() > deadline:
-            break
-    timings.sort()
-    return {
-        "status": response.status_code,
-        "median": statistics.median(timings),
-        "p95": timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))],
-        "queries": queries,
-        "bytes": len(response.content),
-        "events": response.content.count(b"BEGIN:VEVENT"),
-        "n": len(timings),
-    }
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "10")))
@@ -198,7 +137,7 @@ def main() -> int:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    configure()
+    harness.configure(WORK)
     data = build_data()
     from tandem.meetings.models import AgendaItem, Meeting
 
@@ -218,14 +157,14 @@ def main() -> int:
     baseline = None
     failures = 0
     for label, path, user in listed:
-        result = measure(path, user, args.repeat, per_case)
+        result = harness.measure(path, user, args.repeat, per_case, warmups=1)
         baseline = baseline or result["median"]
         if result["status"] != 200:
             failures += 1
         print(
             f"{label:<40} {result['status']:>6} {result['median']:>10.1f} {result['p95']:>8.1f} "
             f"{result['median'] / baseline:>7.1f} {result['queries']:>8} {result['bytes'] / 1024:>7.1f} "
-            f"{result['events'] or '':>7} {result['n']:>4}"
+            f"{result['response'].content.count(b'BEGIN:VEVENT') or '':>7} {result['n']:>4}"
         )
     print(f"total {time.perf_counter() - started:.1f}s")
     shutil.rmtree(WORK, ignore_errors=True)

@@ -13,43 +13,14 @@ after --budget seconds / number of pages, whatever --repeat says.
 
 import argparse
 import os
-import secrets
-import shutil
-import statistics
 import sys
 import time
 from pathlib import Path
 
+import harness
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench"
-
-
-def configure() -> None:
-    if WORK.exists():
-        shutil.rmtree(WORK)
-    WORK.mkdir(parents=True)
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "tandem.settings",
-            "DEBUG": "false",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "HTTPS": "false",
-            "STATIC_PLAIN": "true",
-            "ALLOWED_HOSTS": "testserver,localhost",
-            "DATABASE_URL": f"sqlite:///{WORK / 'bench.sqlite3'}",
-            "DATA_DIR": str(WORK),
-            "LOG_LEVEL": "WARNING",
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        }
-    )
-    sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
-    import warnings
-
-    import django
-
-    # whitenoise warns that var/bench/static was never collected: the finders serve instead.
-    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
-    django.setup()
 
 
 def load_data() -> str:
@@ -127,39 +98,6 @@ def pages() -> list[tuple[str, str, object]]:
     return listed
 
 
-def measure(path: str, user, repeat: int, budget: float) -> dict:
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    for _ in range(3):
-        response = client.get(path)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    queries = len(captured)  # now: later requests clear the connection's query log
-    timings = []
-    deadline = time.perf_counter() + budget
-    for _ in range(repeat):
-        started = time.perf_counter()
-        client.get(path)
-        timings.append((time.perf_counter() - started) * 1000)
-        if time.perf_counter() > deadline:
-            break
-    timings.sort()
-    p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
-    return {
-        "status": response.status_code,
-        "median": statistics.median(timings),
-        "p95": p95,
-        "queries": queries,
-        "bytes": len(response.content),
-        "n": len(timings),
-    }
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "30")))
@@ -167,7 +105,7 @@ def main() -> int:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    configure()
+    harness.configure(WORK)
     source = load_data()
     setup_seconds = time.perf_counter() - started
 
@@ -188,7 +126,7 @@ def main() -> int:
     baseline = None
     failures = 0
     for label, path, user in listed:
-        result = measure(path, user, args.repeat, per_page)
+        result = harness.measure(path, user, args.repeat, per_page)
         baseline = baseline or result["median"]
         if result["status"] >= 500:
             failures += 1

@@ -19,6 +19,7 @@ from django.utils import timezone
 from tandem.meetings.models import AgendaItem, Meeting, MeetingSeries, MeetingSettings, Paper
 from tandem.meetings.selectors import standing_item_keys
 from tandem.partnership.models import Group, Membership, Organisation, Person
+from tandem.partnership.services import apply_changes
 
 logger = logging.getLogger(__name__)
 
@@ -65,18 +66,6 @@ ITEM_FIELDS = {
     "minutes_allowed",
     "is_confidential",
 }
-
-
-def _update(instance, *, allowed: set[str], data: dict[str, Any]) -> list[str]:
-    unknown = set(data) - allowed
-    if unknown:
-        raise TypeError(f"Cannot update {', '.join(sorted(unknown))}")
-    changed = []
-    for name, value in data.items():
-        if getattr(instance, name) != value:
-            setattr(instance, name, value)
-            changed.append(name)
-    return changed
 
 
 def _set_history_user(instance, by) -> None:
@@ -307,7 +296,7 @@ def meeting_move(*, meeting: Meeting, by=None, **data: Any) -> list[str]:
     if meeting.is_cancelled:
         raise ValidationError("This meeting has been cancelled, so it cannot be changed.")
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    changed = _update(meeting, allowed=MEETING_FIELDS, data=data)
+    changed = apply_changes(meeting, allowed=MEETING_FIELDS, data=data)
     if not changed:
         return []
     meeting.full_clean()
@@ -433,7 +422,7 @@ def agenda_item_update(*, item: AgendaItem, data: dict[str, Any], by=None) -> li
     _check_agenda_open(item.meeting)
     if "presenter" in data:
         _check_presenter(item.meeting, data["presenter"])
-    changed = _update(item, allowed=ITEM_FIELDS, data=data)
+    changed = apply_changes(item, allowed=ITEM_FIELDS, data=data)
     if changed:
         item.full_clean()
         _set_history_user(item, by)

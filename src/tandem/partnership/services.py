@@ -74,8 +74,10 @@ def unique_slug(model: type[models.Model], name: str, *, exclude_pk: int | None 
     return slug
 
 
-def _update(instance: models.Model, *, allowed: set[str], data: dict[str, Any]) -> list[str]:
-    """Set the allowed fields from ``data``; return the names of those that changed."""
+def apply_changes(instance: models.Model, *, allowed: set[str], data: dict[str, Any]) -> list[str]:
+    """Set the allowed fields from ``data``; return the names of those that changed.
+
+    Shared by every update service here and in the apps above (meetings …)."""
     unknown = set(data) - allowed
     if unknown:
         raise TypeError(f"Cannot update {', '.join(sorted(unknown))}")
@@ -135,7 +137,7 @@ def group_create(
 @transaction.atomic
 def group_update(*, group: Group, data: dict[str, Any]) -> Group:
     """Change a group's details (its partnership and slug stay as they are)."""
-    changed = _update(group, allowed=GROUP_FIELDS, data=data)
+    changed = apply_changes(group, allowed=GROUP_FIELDS, data=data)
     if not changed:
         return group
     group.full_clean()
@@ -174,7 +176,7 @@ def membership_create(
 @transaction.atomic
 def membership_update(*, membership: Membership, data: dict[str, Any]) -> Membership:
     """Change a membership's role, organisation, kind or dates (its group and person stay)."""
-    changed = _update(membership, allowed=MEMBERSHIP_FIELDS, data=data)
+    changed = apply_changes(membership, allowed=MEMBERSHIP_FIELDS, data=data)
     if not changed:
         return membership
     membership.full_clean()
@@ -230,7 +232,7 @@ def organisation_create(
 
 @transaction.atomic
 def organisation_update(*, organisation: Organisation, data: dict[str, Any]) -> Organisation:
-    changed = _update(organisation, allowed=ORGANISATION_FIELDS, data=data)
+    changed = apply_changes(organisation, allowed=ORGANISATION_FIELDS, data=data)
     if not changed:
         return organisation
     organisation.full_clean()
@@ -260,7 +262,7 @@ def person_create(
 
 @transaction.atomic
 def person_update(*, person: Person, data: dict[str, Any]) -> Person:
-    changed = _update(person, allowed=PERSON_FIELDS, data=data)
+    changed = apply_changes(person, allowed=PERSON_FIELDS, data=data)
     if not changed:
         return person
     person.full_clean()
