@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
+    # Before crispy_forms_gds: web/templates/gds/ mends one of its templates.
+    "tandem.web",
     "crispy_forms",
     "crispy_forms_gds",
     "django_htmx",
@@ -51,7 +53,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     # Tandem's apps come before allauth so that their templates override allauth's.
-    "tandem.web",
     "tandem.accounts",
     "allauth",
     "allauth.account",
