@@ -296,3 +296,33 @@ def test_names_of_residents_who_agreed_appear_in_public_minutes(cast, meeting):
     pack = packs.build_pack(meeting, packs.Audience.PUBLIC, with_minutes=True)
 
     assert "Rita Resident" in dict(pack.attendance)["Present"]
+
+
+def test_corrections_after_approval_are_printed_but_not_those_to_confidential_items(cast, meeting):
+    from tandem.meetings.models import MinutesCorrection
+
+    _approve(meeting)
+    public_item, secret_item = (
+        meeting.items.get(title="Speeding on Mill Road"),
+        meeting.items.get(title=CONFIDENTIAL),
+    )
+    MinutesCorrection.objects.create(
+        meeting=meeting,
+        item=public_item,
+        reason="The survey date was wrong.",
+        previous_text="In May.",
+        new_text="In June.",
+    )
+    MinutesCorrection.objects.create(
+        meeting=meeting, item=secret_item, reason="A name was misspelt.", previous_text="a", new_text="b"
+    )
+
+    public = packs.render_html(packs.build_pack(meeting, packs.Audience.PUBLIC, with_minutes=True), "minutes")
+    insiders = packs.minutes_docx(meeting, packs.Audience.INSIDERS)
+
+    assert "Corrections after approval" in public
+    assert "The survey date was wrong." in public and "In June." in public
+    assert "A name was misspelt." not in public
+    _, text, _ = _docx_text(insiders)
+    assert "Reason: A name was misspelt." in text
+    assert "Corrected text: In June." in text

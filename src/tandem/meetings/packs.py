@@ -86,6 +86,7 @@ class Pack:
     actions: list[dict] = field(default_factory=list)
     minutes_draft: bool = True
     approval: str = ""
+    corrections: list[dict] = field(default_factory=list)
 
     @property
     def header(self) -> str:
@@ -219,6 +220,17 @@ def _add_minutes(pack: Pack, meeting: Meeting, views: dict, hidden: set, audienc
         Attendance.Status.GUEST: "Guests",
     }
     pack.attendance = [(labels[status], names) for status, names in groups.items()]
+    pack.corrections = [
+        {
+            "when": date_text(correction.recorded_at),
+            "item": views[correction.item_id].title if correction.item_id in views else "",
+            "reason": correction.reason,
+            "previous": correction.previous_text,
+            "new": correction.new_text,
+        }
+        for correction in meeting.corrections.all()
+        if correction.item_id is None or correction.item_id in visible
+    ]
     pack.present_count = len(groups[Attendance.Status.PRESENT])
     meeting_settings = MeetingSettings.objects.filter(group_id=meeting.group_id).first()
     pack.quorum = meeting_settings.quorum if meeting_settings else MeetingSettings().quorum
@@ -377,4 +389,12 @@ def minutes_docx(meeting: Meeting, audience: Audience) -> bytes:
         )
     else:
         document.add_paragraph("No actions arising.")
+    if pack.corrections:
+        document.add_heading("Corrections after approval", level=1)
+        for correction in pack.corrections:
+            about = f" to “{correction['item']}”" if correction["item"] else ""
+            document.add_paragraph(f"Correction recorded {correction['when']}{about}.").runs[0].bold = True
+            document.add_paragraph(f"Reason: {correction['reason']}")
+            document.add_paragraph(f"Approved text: {correction['previous'] or '(none)'}")
+            document.add_paragraph(f"Corrected text: {correction['new'] or '(none)'}")
     return _save(document)
