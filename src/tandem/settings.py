@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "tandem.places",
     "tandem.partnership",
     "tandem.meetings",
+    "tandem.problems",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("places/", include("tandem.places.urls")),
     path("", include("tandem.partnership.urls")),
     path("", include("tandem.meetings.urls")),
+    path("", include("tandem.problems.urls")),
     path("api/v1/", include("tandem.api_urls")),
     path("admin/", admin.site.urls),
 ]
