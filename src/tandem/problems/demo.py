@@ -1,0 +1,293 @@
+"""Demo problems: the problem-solving chain at different stages in every Neighbourhood Action Panel.
+
+Called by ``manage.py load_demo``. Each NAP gets a handful of problems (some raised
+many times), its three priorities for this quarter and last quarter (some carried
+over), and the chain above it: one problem waiting for the JAG's decision, one the
+JAG accepted, and the persistent problem on the Sale West estate for which the JAG
+set up the Community Led Solution group. Problems are keyed on group and title, so
+running the demo again adds nothing.
+"""
+
+import datetime as dt
+import random
+from collections.abc import Callable
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from tandem.partnership.models import Group, Membership, Partnership
+from tandem.problems.models import (
+    Category,
+    Escalation,
+    Priority,
+    Problem,
+    ProblemNote,
+    ProblemReport,
+    ProblemStatusChange,
+    quarter_of,
+)
+
+# (title, category slug, description, status)
+PROBLEMS = [
+    (
+        "Motorbikes racing on {street} at night",
+        "speeding-road-safety",
+        "Residents report off-road bikes racing after 22:00, most nights in summer.",
+        Problem.Status.RESPONSE,
+    ),
+    (
+        "Drug dealing near the {street} shops",
+        "drugs",
+        "Cars stopping briefly outside the shops; needles found in the alley.",
+        Problem.Status.ANALYSIS,
+    ),
+    (
+        "Fly-tipping in the alley behind {street}",
+        "fly-tipping",
+        "Mattresses and builders' waste dumped every week.",
+        Problem.Status.ASSESSMENT,
+    ),
+    (
+        "Doorstep scams targeting older residents",
+        "scams-fraud",
+        "Rogue roofers calling door to door; two residents lost money.",
+        Problem.Status.SCANNING,
+    ),
+    (
+        "Young people gathering at {street} park",
+        "youth-nuisance",
+        "Groups gathering late, litter and noise; residents feel intimidated.",
+        Problem.Status.RESOLVED,
+    ),
+    (
+        "Cyclists' safety at the {street} junction",
+        "cyclists-safety",
+        "Near misses reported by parents on the school run.",
+        Problem.Status.SCANNING,
+    ),
+]
+STREETS = [
+    "Mill Lane",
+    "Church Road",
+    "Station Road",
+    "Moss Lane",
+    "Park Avenue",
+    "Victoria Street",
+    "Chester Road",
+    "Manor Avenue",
+]
+FLOW = [
+    Problem.Status.SCANNING,
+    Problem.Status.ANALYSIS,
+    Problem.Status.RESPONSE,
+    Problem.Status.ASSESSMENT,
+    Problem.Status.RESOLVED,
+]
+
+
+def demo_load(*, partnership: Partnership, progress: Callable[[str], None], created: dict) -> None:
+    progress("Problems, priorities and escalations")
+    today = timezone.localdate()
+    this_quarter = quarter_of(today)
+    last_quarter = quarter_of(this_quarter[0] - dt.timedelta(days=1))
+    categories = {category.slug: category for category in Category.objects.all()}
+    with transaction.atomic():
+        naps = list(
+            partnership.groups.filter(type__priorities_per_period__gt=0)
+            .select_related("area", "parent", "type")
+            .order_by("slug")
+        )
+        for index, nap in enumerate(naps):
+            rng = random.Random(nap.slug)  # noqa: S311 (demo data, not security)
+            members = list(
+                Membership.objects.current().filter(group=nap).select_related("person", "organisation")
+            )
+            problems = []
+            for number, (title, category, description, status) in enumerate(PROBLEMS):
+                street = STREETS[(index + number) % len(STREETS)]
+                problem, is_new = _problem(
+                    nap,
+                    title.format(street=street),
+                    categories[category],
+                    description,
+                    status,
+                    rng,
+                    members,
+                    today,
+                    created,
+                )
+                problems.append(problem)
+            open_problems = [p for p in problems if p.is_open]
+            for rank, problem in enumerate(open_problems[:3], start=1):
+                previous = None
+                if rank <= 2:  # two of the three were priorities last quarter too
+                    previous, _ = Priority.objects.get_or_create(
+                        group=nap,
+                        problem=problem,
+                        period_start=last_quarter[0],
+                        defaults={
+                            "period_end": last_quarter[1],
+                            "rank": rank,
+                            "reason": "Raised at every meeting; the evidence shows a rising trend.",
+                        },
+                    )
+                Priority.objects.get_or_create(
+                    group=nap,
+                    problem=problem,
+                    period_start=this_quarter[0],
+                    defaults={
+                        "period_end": this_quarter[1],
+                        "rank": rank,
+                        "carried_over_from": previous,
+                        "reason": "Carried over: still the residents' top concern."
+                        if previous
+                        else "New this quarter after residents' reports.",
+                    },
+                )
+            if nap.parent_id and index % 3 == 0 and open_problems:
+                _escalate(open_problems[0], nap, decision="", notes="")
+            if nap.parent_id and index % 3 == 1 and open_problems:
+                _escalate(
+                    open_problems[-1],
+                    nap,
+                    decision=Escalation.Decision.ACCEPT,
+                    notes="The JAG takes this on: it crosses three neighbourhoods.",
+                )
+        cls_group = (
+            Group.objects.filter(partnership=partnership, slug="sale-west-cls")
+            .select_related("parent")
+            .first()
+        )
+        if cls_group and cls_group.parent_id:
+            _cls_chain(cls_group, categories, today, created)
+
+
+def _problem(group, title, category, description, status, rng, members, today, created):
+    # Owned by the group, or by the group above that accepted it from this one.
+    problem = (
+        Problem.objects.filter(title=title).filter(Q(group=group) | Q(escalations__from_group=group)).first()
+    )
+    if problem is not None:
+        return problem, False
+    times = rng.randint(1, 9)
+    first = today - dt.timedelta(days=rng.randint(120, 400))
+    lat = lng = None
+    if group.area and group.area.centroid_lat is not None:
+        lat = round(group.area.centroid_lat + rng.uniform(-0.004, 0.004), 6)
+        lng = round(group.area.centroid_lng + rng.uniform(-0.006, 0.006), 6)
+    problem = Problem.objects.create(
+        partnership=group.partnership,
+        group=group,
+        title=title,
+        description=description,
+        category=category,
+        area=group.area,
+        latitude=lat,
+        longitude=lng,
+        raised_by=Problem.RaisedBy.RESIDENT,
+        first_raised_on=first,
+        last_raised_on=first,
+        times_raised=times,
+        status=status,
+        victim="Residents of the street, especially older people living alone." if times > 3 else "",
+        location_analysis="Poor lighting and an unadopted alley with no overlooking windows."
+        if times > 5
+        else "",
+    )
+    created["problems"] = created.get("problems", 0) + 1
+    last = first
+    for n in range(times):
+        raised_on = first + dt.timedelta(days=n * rng.randint(10, 40))
+        raised_on = min(raised_on, today)
+        last = max(last, raised_on)
+        member = members[n % len(members)] if members and n % 2 else None
+        ProblemReport.objects.create(
+            problem=problem,
+            raised_on=raised_on,
+            raised_by=Problem.RaisedBy.AGENCY
+            if member and member.organisation_id
+            else Problem.RaisedBy.RESIDENT,
+            person=member.person if member else None,
+            organisation=member.organisation if member else None,
+            note="Raised again at the Panel's meeting." if n else "First reported by a resident.",
+        )
+    problem.last_raised_on = last
+    problem.save(update_fields=["last_raised_on"])
+    steps = FLOW[: FLOW.index(status) + 1] if status in FLOW else [Problem.Status.SCANNING, status]
+    moment = timezone.make_aware(dt.datetime.combine(first, dt.time(19, 0)))
+    previous = ""
+    for step in steps:
+        ProblemStatusChange.objects.create(
+            problem=problem,
+            from_status=previous,
+            to_status=step,
+            changed_at=moment,
+            reason={
+                "scanning": "Reported",
+                "analysis": "Persistent: the Panel asked for the evidence",
+                "response": "Agencies agreed a plan",
+                "assessment": "Plan carried out; checking the effect",
+                "resolved": "No reports for three months",
+            }.get(step, ""),
+        )
+        previous = step
+        moment += dt.timedelta(days=30)
+    if times > 4:
+        ProblemNote.objects.create(problem=problem, text="Police and council walked the area with residents.")
+    return problem, True
+
+
+def _escalate(problem, group, *, decision, notes):
+    if problem.escalations.exists():
+        return
+    escalation = Escalation.objects.create(
+        problem=problem,
+        from_group=group,
+        to_group=group.parent,
+        reason="Raised at every meeting for two quarters; the Panel cannot solve it with local resources.",
+        decision=decision,
+        decision_notes=notes,
+        decided_at=timezone.now() if decision else None,
+    )
+    if decision == Escalation.Decision.ACCEPT:
+        problem.group = group.parent
+        problem.save(update_fields=["group"])
+        ProblemNote.objects.create(
+            problem=problem, text=f"Accepted by {group.parent}: owner changed from {group}."
+        )
+    return escalation
+
+
+def _cls_chain(cls_group, categories, today, created):
+    jag = cls_group.parent
+    nap = Group.objects.filter(parent=jag, type__priorities_per_period__gt=0).order_by("slug").first()
+    if nap is None:
+        return
+    title = "Persistent anti-social behaviour on the Sale West estate"
+    problem, is_new = _problem(
+        nap,
+        title,
+        categories["anti-social-behaviour"],
+        "Groups on motorbikes, intimidation of residents and damage to the community centre, "
+        "for over a year.",
+        Problem.Status.RESPONSE,
+        random.Random(title),  # noqa: S311 (demo data, not security)
+        [],
+        today,
+        created,
+    )
+    if cls_group.area_id and problem.area_id != cls_group.area_id:
+        problem.area = cls_group.area
+        problem.save(update_fields=["area"])
+    if not problem.escalations.exists():
+        Escalation.objects.create(
+            problem=problem,
+            from_group=nap,
+            to_group=jag,
+            reason="A priority for four quarters running; reports keep rising.",
+            decision=Escalation.Decision.ESTABLISH_CLS,
+            decision_notes="Residents are ready to lead; the support officer will facilitate.",
+            decided_at=timezone.now(),
+            established_group=cls_group,
+        )
