@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def configure(work: Path) -> None:
-    """A fresh SQLite database under `work`, production-like settings, then django.setup()."""
+    """A fresh SQLite database under `work` (or BENCH_DATABASE_URL, e.g. a PostgreSQL database
+    the benchmark may empty), production-like settings, then django.setup()."""
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
@@ -28,9 +29,9 @@ def configure(work: Path) -> None:
             "HTTPS": "false",
             "STATIC_PLAIN": "true",
             "ALLOWED_HOSTS": "testserver,localhost",
-            "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
+            "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{work / 'bench.sqlite3'}",
             "DATA_DIR": str(work),
-            "LOG_LEVEL": "WARNING",
+            "LOG_LEVEL": "ERROR",
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         }
     )
@@ -74,3 +75,20 @@ def measure(path: str, user, repeat: int, budget: float, *, warmups: int = 3) ->
         "bytes": len(response.content),
         "n": len(timings),
     }
+
+
+def fresh_database() -> str:
+    """Migrate, and empty the database if it is not a new SQLite file; returns its vendor."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0, interactive=False)
+    if os.environ.get("BENCH_DATABASE_URL"):
+        call_command("flush", verbosity=0, interactive=False)
+        # flush also removed the data migrations' rows: put the seeded categories back.
+        from importlib import import_module
+
+        from django.apps import apps
+
+        import_module("tandem.problems.migrations.0002_seed_categories").seed(apps, None)
+    return connection.vendor

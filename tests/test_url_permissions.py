@@ -76,6 +76,51 @@ def _meeting_args(cast: Cast) -> dict[str, dict[str, object]]:
     return {f"meetings:{name}": kwargs for name, kwargs in names.items()}
 
 
+def _problem_args(cast: Cast) -> dict[str, dict[str, object]]:
+    """A public problem of cast.group (whose type now sets three priorities a quarter), one of
+    its priorities, and its escalation to the board."""
+    from django.utils import timezone
+
+    from tandem.problems.models import Category, Escalation, Priority, Problem, quarter_of
+
+    cast.lag_type.priorities_per_period = 3
+    cast.lag_type.save(update_fields=["priorities_per_period"])
+    problem = Problem.objects.create(
+        partnership=cast.partnership,
+        group=cast.group,
+        title="Speeding on Mill Lane",
+        category=Category.objects.get(slug="speeding-road-safety"),
+    )
+    start, end = quarter_of(timezone.localdate())
+    priority = Priority.objects.create(
+        group=cast.group, problem=problem, period_start=start, period_end=end, reason="Residents' top concern"
+    )
+    escalation = Escalation.objects.create(
+        problem=problem, from_group=cast.group, to_group=cast.board, reason="Beyond local resources"
+    )
+    on_problem = {"pk": problem.pk}
+    names = {
+        "group-priorities": {"slug": cast.group.slug},
+        "priority-create": {"slug": cast.group.slug},
+        "priorities-carry-over": {"slug": cast.group.slug},
+        "priority-board": {"slug": cast.board.slug},
+        "priority-remove": {"pk": priority.pk},
+        "group-escalations": {"slug": cast.board.slug},
+        "escalation-decide": {"pk": escalation.pk},
+    }
+    for name in (
+        "problem-detail",
+        "problem-edit",
+        "problem-status",
+        "note-create",
+        "problem-raise",
+        "problem-merge",
+        "escalation-create",
+    ):
+        names[name] = on_problem
+    return {f"problems:{name}": kwargs for name, kwargs in names.items()}
+
+
 def _args(cast: Cast) -> dict[str, dict[str, object]]:
     """URL keyword arguments for each URL name that takes them."""
     group = {"slug": cast.group.slug}
@@ -96,6 +141,7 @@ def _args(cast: Cast) -> dict[str, dict[str, object]]:
         "partnership:person-edit": person,
         "places:area-detail": {"slug": cast.neighbourhood.slug},
         **_meeting_args(cast),
+        **_problem_args(cast),
     }
 
 
@@ -157,6 +203,26 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "meetings:item-move": POST_ONLY,
     "meetings:decision-delete": POST_ONLY,
     "meetings:action-delete": POST_ONLY,
+    # Problems. Group workers (chair, note taker, agency representatives …) get what officers get
+    # for their own group's problems; tests/problems/ checks them.
+    "problems:problem-list": OPEN,
+    "problems:problem-map": OPEN,
+    "problems:problem-detail": OPEN,
+    "problems:group-priorities": OPEN,
+    "problems:priority-board": OPEN,
+    "problems:problem-create": OFFICERS,
+    "problems:problem-edit": OFFICERS,
+    "problems:problem-status": OFFICERS,
+    "problems:note-create": OFFICERS,
+    "problems:problem-raise": OFFICERS,
+    "problems:problem-merge": OFFICERS,
+    "problems:escalation-create": OFFICERS,
+    "problems:priority-create": OFFICERS,
+    "problems:priorities-carry-over": OFFICERS,
+    "problems:priority-remove": OFFICERS,
+    "problems:group-escalations": OFFICERS,  # the board's; its own members would see it too
+    # deciding is for the receiving group's organisers and officers; outsiders are told "not found"
+    "problems:escalation-decide": (302, 404, 403, 200, 200),
 }
 
 
@@ -173,7 +239,7 @@ def _named_patterns(resolver=None, namespace: str = "") -> list[tuple[str, URLPa
 
 
 def _tandem_names() -> list[str]:
-    tandem_namespaces = ("web:", "accounts:", "places:", "partnership:", "meetings:")
+    tandem_namespaces = ("web:", "accounts:", "places:", "partnership:", "meetings:", "problems:")
     return sorted({name for name, _ in _named_patterns() if name.startswith(tandem_namespaces)})
 
 

@@ -17,6 +17,8 @@ from tandem.api import AUTHENTICATION_CLASSES
 from tandem.meetings.api import register as register_meetings
 from tandem.partnership.api import register as register_partnership
 from tandem.places.api import register as register_places
+from tandem.problems.api import register as register_problems
+from tandem.problems.api_chain import register as register_problem_chain
 from tandem.web.views import api_reference
 
 
@@ -31,6 +33,8 @@ router.APIRootView = RootView
 register_places(router)
 register_partnership(router)
 register_meetings(router)
+register_problems(router)
+register_problem_chain(router)
 
 
 class SchemaView(SpectacularAPIView):

@@ -31,6 +31,7 @@ from tandem.partnership.models import (
     StakeholderKind,
 )
 from tandem.places.models import Area
+from tandem.problems.models import Category, Escalation, Priority, Problem
 from tests.factories import PASSWORD, Cast, make_meeting
 
 
@@ -97,6 +98,10 @@ COLLECTIONS = {
     "attendance": Attendance,
     "decisions": Decision,
     "actions-arising": ActionArising,
+    "problem-categories": Category,
+    "problems": Problem,
+    "priorities": Priority,
+    "escalations": Escalation,
 }
 REFERENCES = {
     "partnership": (Partnership, "slug"),
@@ -108,6 +113,8 @@ REFERENCES = {
     "accountable_body": (Organisation, "slug"),
     "stakeholder_kind": (StakeholderKind, "slug"),
     "meeting": (Meeting, "pk"),
+    "category": (Category, "slug"),
+    "raised_by_organisation": (Organisation, "slug"),
 }
 
 

@@ -47,14 +47,23 @@ def can_organise(user, group: Group) -> bool:
 
 
 def problems_visible_q(viewer: Viewer, prefix: str = "") -> Q:
-    """A filter for the problems a viewer may see (``prefix`` for related lookups)."""
+    """A filter for the problems a viewer may see (``prefix`` for related lookups).
+
+    Escalations are matched with a subquery, not a join, so a list needs no DISTINCT."""
+    from .models import Escalation
+
     group_visible = viewer.groups_q(prefix=f"{prefix}group__")
     if viewer.is_officer:
         return group_visible
-    inside = Q(**{f"{prefix}group_id__in": viewer.group_ids}) | Q(
-        **{f"{prefix}escalations__to_group_id__in": viewer.group_ids}
+    public = group_visible & Q(**{f"{prefix}is_public": True})
+    if not viewer.group_ids:
+        return public
+    escalated_to_them = Escalation.objects.filter(to_group_id__in=viewer.group_ids).values("problem_id")
+    return (
+        public
+        | Q(**{f"{prefix}group_id__in": viewer.group_ids})
+        | Q(**{f"{prefix}pk__in": escalated_to_them})
     )
-    return (group_visible & Q(**{f"{prefix}is_public": True})) | inside
 
 
 @dataclass(frozen=True)
@@ -72,9 +81,7 @@ def access_problem_for_user(user, pk: int, *, write: bool = False) -> ProblemAcc
     problem = get_object_or_404(
         Problem.objects.select_related(
             "group", "group__type", "group__parent", "category", "area", "partnership"
-        )
-        .filter(problems_visible_q(viewer))
-        .distinct(),
+        ).filter(problems_visible_q(viewer)),
         pk=pk,
     )
     insider = (

@@ -91,6 +91,13 @@ def demo_load(*, partnership: Partnership, progress: Callable[[str], None], crea
     today = timezone.localdate()
     this_quarter = quarter_of(today)
     last_quarter = quarter_of(this_quarter[0] - dt.timedelta(days=1))
+    if not Category.objects.exists():
+        # The categories come from a data migration; a flushed test database has lost them.
+        from importlib import import_module
+
+        from django.apps import apps
+
+        import_module("tandem.problems.migrations.0002_seed_categories").seed(apps, None)
     categories = {category.slug: category for category in Category.objects.all()}
     with transaction.atomic():
         naps = list(

@@ -117,6 +117,7 @@ class Problem(models.Model):
             models.Index(fields=["group", "status"]),
             models.Index(fields=["category", "status"]),
             models.Index(fields=["area", "status"]),
+            models.Index(fields=["-last_raised_on", "-id"], name="problems_newest_first"),
         ]
         constraints = [
             models.CheckConstraint(
