@@ -113,7 +113,9 @@ class ProblemForm(GovukMessages, forms.ModelForm):
             "offender": "Offender: who causes it, and why",
             "location_analysis": "Location: what about the place allows it",
         }
+        widgets = {"raised_by": forms.RadioSelect}
         help_texts = {
+            "group": "",
             "latitude": "For example 53.7256. Give both latitude and longitude, or neither.",
             "longitude": "For example -1.3550",
         }

@@ -86,6 +86,9 @@ def group_escalations(request: HttpRequest, slug: str) -> HttpResponse:
         .filter(from_group=group)
         .order_by("-escalated_at", "-pk")
     )
+    for escalation in rows + sent:
+        established = escalation.established_group
+        escalation.established_visible = established is not None and viewer.can_see_group(established)
     return render(
         request,
         "problems/escalations.html",
@@ -130,9 +133,18 @@ def escalation_decide(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            if escalation.established_group:
-                messages.success(request, f"{escalation.established_group.name} has been set up.")
-                return redirect(escalation.established_group)
+            established = escalation.established_group
+            if established:
+                # The new group is private: only its members and officers may open its page.
+                if viewer.can_see_group(established):
+                    messages.success(request, f"{established.name} has been set up.")
+                    return redirect(established)
+                messages.success(
+                    request,
+                    f"{established.name} has been set up. It is a private group: its members "
+                    "and officers can see its page.",
+                )
+                return redirect("problems:group-escalations", slug=escalation.to_group.slug)
             messages.success(request, f"The decision on “{escalation.problem.title}” has been recorded.")
             return redirect("problems:group-escalations", slug=escalation.to_group.slug)
     return render(

@@ -5,6 +5,8 @@ Each view parses the request, fetches through an ``access_…`` helper, calls a 
 any change, and renders. Forms that fail validation are shown again with status 400.
 """
 
+import dataclasses
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -132,12 +134,28 @@ def problem_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _unlink_hidden_groups(page, *, problem: Problem, viewer: Viewer) -> None:
+    """Drop the timeline's links to Community Led Solution groups the viewer cannot open (they are
+    private), so nobody follows a link to a page that is not found."""
+    hidden = {
+        group.get_absolute_url()
+        for group in Group.objects.filter(established_by_escalations__problem=problem)
+        .exclude(viewer.groups_q())
+        .only("pk", "slug")
+    }
+    if hidden:
+        page.timeline = [
+            dataclasses.replace(entry, url="") if entry.url in hidden else entry for entry in page.timeline
+        ]
+
+
 def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Public: a problem's details and timeline. Private problems only for their group's members and
     officers (404 for others); who raised it, notes and the analysis only for those insiders."""
     access = access_problem_for_user(request.user, pk)
     problem = access.problem
     page = selectors.problem_page(problem=problem, viewer=access.viewer, is_insider=access.is_insider)
+    _unlink_hidden_groups(page, problem=problem, viewer=access.viewer)
     similar = []
     if access.can_change and problem.is_open and not problem.merged_into_id:
         similar = selectors.problem_similar(problem=problem, viewer=access.viewer)
