@@ -77,7 +77,11 @@ def open_escalation(problem: Problem) -> Escalation | None:
 @transaction.atomic
 def problem_escalate(*, problem: Problem, reason: str, by=None, to_group: Group | None = None) -> Escalation:
     """Send a problem to the group above its owner, and put it on that group's next agenda."""
-    problem = Problem.objects.select_for_update().select_related("group", "group__parent").get(pk=problem.pk)
+    problem = (
+        Problem.objects.select_for_update(of=("self",))
+        .select_related("group", "group__parent")
+        .get(pk=problem.pk)
+    )
     parent = problem.group.parent
     if not problem.is_open:
         raise ValidationError(
@@ -142,7 +146,7 @@ def _add_to_next_agenda(escalation: Escalation, *, by=None) -> None:
 def escalation_decide(*, escalation: Escalation, decision: str, notes: str = "", by=None) -> Escalation:
     """Record the receiving group's decision and carry it out."""
     escalation = (
-        Escalation.objects.select_for_update()
+        Escalation.objects.select_for_update(of=("self",))
         .select_related("problem", "problem__group", "problem__category", "from_group", "to_group")
         .get(pk=escalation.pk)
     )
