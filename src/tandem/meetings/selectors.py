@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tandem.meetings.access import MeetingAccess, meetings_visible_q
 from tandem.meetings.models import ActionArising, AgendaItem, Decision, Meeting, MeetingSettings
+from tandem.meetings.standing import standing_item_lines
 from tandem.partnership.access import Viewer
 from tandem.partnership.models import Group, Membership, Person
 
@@ -152,6 +153,8 @@ def meeting_page(access: MeetingAccess) -> MeetingPage:
         access.items().select_related("presenter", "presenter_organisation").prefetch_related("papers")
     )
     visible_ids = {item.pk for item in items}
+    for item in items:
+        item.standing_lines = standing_item_lines(item, meeting, access.viewer) if item.standing else []
     minutes: list[ItemMinutes] = []
     other_decisions: list[Decision] = []
     other_actions: list[ActionArising] = []

@@ -369,3 +369,15 @@ def priority_board(*, group: Group, viewer: Viewer, on: dt.date | None = None) -
     for priority in rows:
         by_group[priority.group_id].priorities.append(priority)
     return list(by_group.values())
+
+
+def agenda_lines(meeting, viewer: Viewer) -> list[tuple[str, str]]:
+    """The "group's priorities" standing agenda item: the priorities for the meeting's date."""
+    on = timezone.localtime(meeting.starts_at).date()
+    return [
+        (
+            f"{priority.rank}. {priority.problem.title} ({priority.persistence})",
+            priority.problem.get_absolute_url(),
+        )
+        for priority in group_current_priorities(group=meeting.group, viewer=viewer, on=on)
+    ]
