@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tandem.accounts.authentication import BasicAuthentication
+from tandem.partnership.access import Viewer, viewer_for
 
 T = TypeVar("T")
 
@@ -157,3 +158,10 @@ class AdministratorWriteViewSet(viewsets.ModelViewSet):
                 {"detail": f"It cannot be deleted while {', '.join(used_by)} still refer to it."},
                 status=status.HTTP_409_CONFLICT,
             )
+
+
+def request_viewer(request: Request) -> Viewer:
+    """The requester, worked out once per request and kept on the request."""
+    if not hasattr(request, "_tandem_viewer"):
+        request._tandem_viewer = viewer_for(request.user)
+    return request._tandem_viewer

@@ -13,16 +13,10 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
-from tandem.api import AUTHENTICATION_CLASSES, ID_REGEX
+from tandem.api import AUTHENTICATION_CLASSES, ID_REGEX, request_viewer
 from tandem.meetings.access import meetings_visible_q
 from tandem.meetings.models import ActionArising, AgendaItem, Attendance, Decision, Meeting
-from tandem.partnership.access import Viewer, viewer_for
-
-
-def _viewer(request: Request) -> Viewer:
-    if not hasattr(request, "_tandem_viewer"):
-        request._tandem_viewer = viewer_for(request.user)
-    return request._tandem_viewer
+from tandem.partnership.access import Viewer
 
 
 def _insider_q(viewer: Viewer, prefix: str = "") -> Q:
@@ -107,7 +101,7 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Meeting]:
         queryset = (
             Meeting.objects.select_related("group")
-            .filter(meetings_visible_q(_viewer(self.request)))
+            .filter(meetings_visible_q(request_viewer(self.request)))
             .order_by("starts_at", "pk")
         )
         if self.action == "list":
@@ -148,13 +142,13 @@ class AgendaItemSerializer(serializers.ModelSerializer):
         person = item.presenter
         if person is None:
             return None
-        viewer = _viewer(self.context["request"])
+        viewer = request_viewer(self.context["request"])
         if person.show_name_publicly or viewer.can_see_member_details(item.meeting.group):
             return person.name
         return None
 
     def get_minutes(self, item: AgendaItem) -> str | None:
-        viewer = _viewer(self.context["request"])
+        viewer = request_viewer(self.context["request"])
         meeting = item.meeting
         if viewer.is_officer or meeting.group_id in viewer.group_ids:
             return item.minutes
@@ -178,7 +172,7 @@ class AgendaItemViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = ID_REGEX
 
     def get_queryset(self) -> QuerySet[AgendaItem]:
-        viewer = _viewer(self.request)
+        viewer = request_viewer(self.request)
         queryset = (
             AgendaItem.objects.select_related(
                 "meeting", "meeting__group", "presenter", "presenter_organisation"
@@ -219,7 +213,7 @@ class AttendanceViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = ID_REGEX
 
     def get_queryset(self) -> QuerySet[Attendance]:
-        viewer = _viewer(self.request)
+        viewer = request_viewer(self.request)
         if not viewer.is_signed_in:
             return Attendance.objects.none()
         queryset = (
@@ -279,7 +273,7 @@ class DecisionViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = ID_REGEX
 
     def get_queryset(self) -> QuerySet[Decision]:
-        return _minutes_rows(Decision, _viewer(self.request), self.request)
+        return _minutes_rows(Decision, request_viewer(self.request), self.request)
 
 
 class ActionArisingSerializer(serializers.ModelSerializer):
@@ -293,7 +287,7 @@ class ActionArisingSerializer(serializers.ModelSerializer):
     def get_lead(self, action: ActionArising) -> str | None:
         if action.lead_id is None:
             return None
-        viewer = _viewer(self.context["request"])
+        viewer = request_viewer(self.context["request"])
         if action.lead.show_name_publicly or viewer.can_see_member_details(action.meeting.group):
             return action.lead.name
         return None
@@ -315,7 +309,7 @@ class ActionArisingViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = ID_REGEX
 
     def get_queryset(self) -> QuerySet[ActionArising]:
-        queryset = _minutes_rows(ActionArising, _viewer(self.request), self.request)
+        queryset = _minutes_rows(ActionArising, request_viewer(self.request), self.request)
         return queryset.select_related("lead", "lead_organisation", "meeting__group")
 
 

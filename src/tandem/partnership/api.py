@@ -26,8 +26,8 @@ from tandem.api import (
     ErrorSerializer,
     SlugLookupField,
     call_service,
+    request_viewer,
 )
-from tandem.partnership.access import Viewer, viewer_for
 from tandem.partnership.models import (
     Group,
     GroupType,
@@ -48,20 +48,12 @@ from tandem.partnership.services import (
 )
 from tandem.places.models import Area
 
-
-def _viewer(request: Request) -> Viewer:
-    """The requester, worked out once per request and kept on the request."""
-    if not hasattr(request, "_tandem_viewer"):
-        request._tandem_viewer = viewer_for(request.user)
-    return request._tandem_viewer
-
-
 # --- Read-only configuration ---------------------------------------------------------------------
 
 
 def _visible_group(request: Request, slug: str) -> Group:
     """A group the requester may see, by slug; a private one answers as if it did not exist."""
-    group = Group.objects.filter(_viewer(request).groups_q(), slug=slug).first()
+    group = Group.objects.filter(request_viewer(request).groups_q(), slug=slug).first()
     if group is None:
         raise serializers.ValidationError(f"No group has the slug {slug}.")
     return group
@@ -321,7 +313,7 @@ class GroupSerializer(serializers.ModelSerializer):
     def to_representation(self, group: Group) -> dict[str, Any]:
         data = super().to_representation(group)
         # A private group above a public one is not given away: the parent reads as unknown.
-        if group.parent_id and not _viewer(self.context["request"]).can_see_group(group.parent):
+        if group.parent_id and not request_viewer(self.context["request"]).can_see_group(group.parent):
             data["parent"] = None
         return data
 
@@ -409,7 +401,7 @@ class GroupViewSet(AdministratorWriteViewSet):
     filter_serializer_class = GroupFilterSerializer
 
     def get_queryset(self) -> models.QuerySet[Group]:
-        viewer = _viewer(self.request)
+        viewer = request_viewer(self.request)
         queryset = (
             Group.objects.filter(viewer.groups_q())
             .select_related("partnership", "type", "area", "parent", "accountable_body")
@@ -463,7 +455,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         ]
 
     def _name_shown(self, membership: Membership) -> bool:
-        return membership.person.show_name_publicly or _viewer(
+        return membership.person.show_name_publicly or request_viewer(
             self.context["request"]
         ).can_see_member_details(membership.group)
 
@@ -544,7 +536,7 @@ class MembershipViewSet(AdministratorWriteViewSet):
     lookup_value_regex = ID_REGEX
 
     def get_queryset(self) -> models.QuerySet[Membership]:
-        viewer = _viewer(self.request)
+        viewer = request_viewer(self.request)
         queryset = (
             Membership.objects.filter(viewer.groups_q("group__"))
             .select_related("group", "person", "organisation", "stakeholder_kind")

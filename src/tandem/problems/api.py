@@ -14,7 +14,6 @@ from django.db import transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
-from rest_framework.request import Request
 
 from tandem.api import (
     AUTHENTICATION_CLASSES,
@@ -23,8 +22,8 @@ from tandem.api import (
     WRITE_ERRORS,
     SlugLookupField,
     call_service,
+    request_viewer,
 )
-from tandem.partnership.access import Viewer, viewer_for
 from tandem.partnership.models import Group, Organisation
 from tandem.places.models import Area
 from tandem.places.selectors import area_descendant_ids
@@ -43,12 +42,6 @@ INSIDER_FIELDS = (
 )
 
 
-def _viewer(request: Request) -> Viewer:
-    if not hasattr(request, "_tandem_viewer"):
-        request._tandem_viewer = viewer_for(request.user)
-    return request._tandem_viewer
-
-
 class IsOfficerOrReadOnly(permissions.BasePermission):
     """Reads for anyone; changes only for partnership officers and administrators."""
 
@@ -57,7 +50,7 @@ class IsOfficerOrReadOnly(permissions.BasePermission):
     def has_permission(self, request, view) -> bool:
         if request.method in permissions.SAFE_METHODS:
             return True
-        return _viewer(request).is_officer
+        return request_viewer(request).is_officer
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -158,7 +151,7 @@ class ProblemSerializer(serializers.ModelSerializer):
         return data
 
     def validate_group(self, group: Group) -> Group:
-        if not _viewer(self.context["request"]).can_see_group(group):
+        if not request_viewer(self.context["request"]).can_see_group(group):
             raise serializers.ValidationError(f"No group has the slug {group.slug}.")
         return group
 
@@ -211,7 +204,7 @@ class ProblemFilterSerializer(serializers.Serializer):
     )
 
     def validate_group(self, group: Group) -> Group:
-        if not _viewer(self.context["request"]).can_see_group(group):
+        if not request_viewer(self.context["request"]).can_see_group(group):
             raise serializers.ValidationError(f"No group has the slug {group.slug}.")
         return group
 
@@ -251,7 +244,7 @@ class ProblemViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "head", "options", "post", "put", "patch"]
 
     def get_queryset(self) -> QuerySet[Problem]:
-        viewer = _viewer(self.request)
+        viewer = request_viewer(self.request)
         queryset = (
             Problem.objects.filter(visible_q(viewer))
             .select_related("group", "partnership", "category", "area", "raised_by_organisation")

@@ -13,22 +13,11 @@ from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tandem.api import AUTHENTICATION_CLASSES, ID_REGEX
-from tandem.partnership.access import Viewer, viewer_for
+from tandem.api import AUTHENTICATION_CLASSES, ID_REGEX, request_viewer
 
 from .access import problems_visible_q
-from .models import Escalation, Priority, Problem
+from .models import Escalation, Priority
 from .priorities import annotate_persistence
-
-
-def _viewer(request: Request) -> Viewer:
-    if not hasattr(request, "_tandem_viewer"):
-        request._tandem_viewer = viewer_for(request.user)
-    return request._tandem_viewer
-
-
-def _visible_problems(viewer: Viewer) -> QuerySet:
-    return Problem.objects.filter(problems_visible_q(viewer)).values("pk")
 
 
 class PriorityFilterSerializer(serializers.Serializer):
@@ -83,10 +72,10 @@ class PriorityViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = ID_REGEX
 
     def get_queryset(self) -> QuerySet[Priority]:
-        viewer = _viewer(self.request)
+        viewer = request_viewer(self.request)
         queryset = (
             Priority.objects.select_related("group", "group__type", "problem")
-            .filter(problem_id__in=_visible_problems(viewer))
+            .filter(problems_visible_q(viewer, prefix="problem__"))
             .filter(viewer.groups_q(prefix="group__"))
             .order_by("group__name", "-period_start", "rank", "pk")
         )
@@ -155,7 +144,7 @@ class EscalationSerializer(serializers.ModelSerializer):
 
     def get_established_group(self, escalation: Escalation) -> str | None:
         group = escalation.established_group
-        if group is None or not _viewer(self.context["request"]).can_see_group(group):
+        if group is None or not request_viewer(self.context["request"]).can_see_group(group):
             return None
         return group.slug
 
@@ -176,10 +165,10 @@ class EscalationViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = ID_REGEX
 
     def get_queryset(self) -> QuerySet[Escalation]:
-        viewer = _viewer(self.request)
+        viewer = request_viewer(self.request)
         queryset = (
             Escalation.objects.select_related("problem", "from_group", "to_group", "established_group")
-            .filter(problem_id__in=_visible_problems(viewer))
+            .filter(problems_visible_q(viewer, prefix="problem__"))
             .order_by("-escalated_at", "-pk")
         )
         if self.action == "list":
