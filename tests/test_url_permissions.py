@@ -81,7 +81,7 @@ def _problem_args(cast: Cast) -> dict[str, dict[str, object]]:
     its priorities, and its escalation to the board."""
     from django.utils import timezone
 
-    from tandem.problems.models import Category, Escalation, Priority, Problem, quarter_of
+    from tandem.problems.models import Category, Escalation, Priority, PriorityPoll, Problem, quarter_of
 
     cast.lag_type.priorities_per_period = 3
     cast.lag_type.save(update_fields=["priorities_per_period"])
@@ -98,8 +98,21 @@ def _problem_args(cast: Cast) -> dict[str, dict[str, object]]:
     escalation = Escalation.objects.create(
         problem=problem, from_group=cast.group, to_group=cast.board, reason="Beyond local resources"
     )
+    other = Problem.objects.create(
+        partnership=cast.partnership,
+        group=cast.group,
+        title="Litter on the green",
+        category=Category.objects.get(slug="fly-tipping"),
+    )
+    poll = PriorityPoll.objects.create(
+        group=cast.group, title="What should we tackle next?", period_start=end, closes_on=end
+    )
+    poll.candidates.set([problem, other])
     on_problem = {"pk": problem.pk}
     names = {
+        "poll-create": {"slug": cast.group.slug},
+        "poll-detail": {"pk": poll.pk},
+        "poll-close": {"pk": poll.pk},
         "group-priorities": {"slug": cast.group.slug},
         "priority-create": {"slug": cast.group.slug},
         "priorities-carry-over": {"slug": cast.group.slug},
@@ -116,6 +129,7 @@ def _problem_args(cast: Cast) -> dict[str, dict[str, object]]:
         "problem-raise",
         "problem-merge",
         "escalation-create",
+        "problem-agenda-add",
     ):
         names[name] = on_problem
     return {f"problems:{name}": kwargs for name, kwargs in names.items()}
@@ -217,6 +231,10 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "problems:problem-raise": OFFICERS,
     "problems:problem-merge": OFFICERS,
     "problems:escalation-create": OFFICERS,
+    "problems:problem-agenda-add": OFFICERS,
+    "problems:poll-detail": OPEN,
+    "problems:poll-create": OFFICERS,
+    "problems:poll-close": POST_ONLY,
     "problems:priority-create": OFFICERS,
     "problems:priorities-carry-over": OFFICERS,
     "problems:priority-remove": OFFICERS,

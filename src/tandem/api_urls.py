@@ -19,6 +19,7 @@ from tandem.partnership.api import register as register_partnership
 from tandem.places.api import register as register_places
 from tandem.problems.api import register as register_problems
 from tandem.problems.api_chain import register as register_problem_chain
+from tandem.strategy.api import register as register_strategy
 from tandem.web.views import api_reference
 
 
@@ -35,6 +36,7 @@ register_partnership(router)
 register_meetings(router)
 register_problems(router)
 register_problem_chain(router)
+register_strategy(router)
 
 
 class SchemaView(SpectacularAPIView):

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "tandem.partnership",
     "tandem.meetings",
     "tandem.problems",
+    "tandem.strategy",
+    "tandem.actionplans",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("tandem.partnership.urls")),
     path("", include("tandem.meetings.urls")),
     path("", include("tandem.problems.urls")),
+    path("", include("tandem.strategy.urls")),
+    path("", include("tandem.actionplans.urls")),
     path("api/v1/", include("tandem.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -16,6 +16,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tandem.meetings.models import AgendaItem
 from tandem.partnership.models import GroupType, Membership, Organisation
 from tandem.problems.models import Escalation, Priority, Problem, ProblemReport, quarter_of
 from tests.browser.conftest import PageProblems
@@ -23,6 +24,7 @@ from tests.factories import (
     make_area,
     make_group,
     make_group_type,
+    make_meeting,
     make_membership,
     make_organisation,
     make_partnership,
@@ -117,6 +119,20 @@ class Chain:
         )
         # The resident who first reported the motorbikes to the PCSO: no account, not on any group.
         self.resident = make_person(name="Rita Resident", email="rita@example.org")
+        # The NAP met last quarter (its priorities a standing item); the JAG meets next week.
+        today = timezone.localdate()
+        last_quarter = quarter_of(quarter_of(today)[0] - dt.timedelta(days=1))
+        held = make_meeting(
+            group=self.nap,
+            starts_at=timezone.make_aware(
+                dt.datetime.combine(last_quarter[1] - dt.timedelta(days=5), dt.time(18))
+            ),
+        )
+        AgendaItem.objects.create(meeting=held, title="The group's priorities", standing="priorities")
+        self.jag_meeting = make_meeting(
+            group=self.jag,
+            starts_at=timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=7), dt.time(18))),
+        )
 
 
 def _follow(page, locator, status: int) -> None:
@@ -191,7 +207,7 @@ def test_a_problem_goes_from_a_pcso_to_a_community_led_solution_group_through_th
 
     # 2. Two quarters: last quarter the NAP chose it (set up in the ORM: pages only set the
     #    current quarter); this quarter its chair carries it over and chooses two more
-    Priority.objects.create(
+    earlier = Priority.objects.create(
         group=chain.nap,
         problem=persistent,
         period_start=last_quarter[0],
@@ -199,6 +215,8 @@ def test_a_problem_goes_from_a_pcso_to_a_community_led_solution_group_through_th
         rank=1,
         reason="Raised at every meeting since it was first reported.",
     )
+    chosen = timezone.make_aware(dt.datetime.combine(first_raised + dt.timedelta(days=3), dt.time(19)))
+    Priority.objects.filter(pk=earlier.pk).update(created_at=chosen)
     page.context.clear_cookies()
     sign_in_as(page, chain.nap_chair)
     priorities_url = reverse("problems:group-priorities", kwargs={"slug": chain.nap.slug})
@@ -272,10 +290,13 @@ def test_a_problem_goes_from_a_pcso_to_a_community_led_solution_group_through_th
     assert escalation.decision == Escalation.Decision.ESTABLISH_CLS
     cls_group = escalation.established_group
     assert cls_group is not None and cls_group.type == chain.cls_type and cls_group.parent == chain.jag
-    # The new group is private and the JAG chair is not one of its members, so the chair is
-    # taken back to the escalations page, where the decision is listed
-    assert page.url.endswith(reverse("problems:group-escalations", kwargs={"slug": chain.jag.slug}))
-    assert f"{cls_group.name} has been set up. It is a private group" in _main(page)
+    # The new group is private; the JAG chair is not one of its members but runs the group
+    # above it, so oversees it: the chair lands on its page, which names the problem
+    assert page.url.endswith(cls_group.get_absolute_url())
+    assert f"{cls_group.name} has been set up." in _main(page)
+    overseen = page.locator(".govuk-summary-list__row:has(dt:text('Set up to work on'))").inner_text()
+    assert PERSISTENT in overseen and f"set up by {chain.jag.name}" in overseen
+    visit(page, reverse("problems:group-escalations", kwargs={"slug": chain.jag.slug}))
     decided = page.locator("table:has(caption:text('Decisions of'))").inner_text()
     assert "Establish a Community Led Solution group" in decided and DECISION_NOTES in decided
     roles = dict(Membership.objects.filter(group=cls_group).values_list("person__name", "role"))
@@ -292,6 +313,7 @@ def test_a_problem_goes_from_a_pcso_to_a_community_led_solution_group_through_th
     visit(page, cls_group.get_absolute_url())
     group_page = _main(page)
     assert PERSISTENT in group_page
+    assert page.get_by_role("link", name=PERSISTENT, exact=False).count() == 1
     assert "Rita Resident" in group_page and "Community lead" in group_page
     assert "Sam Support" in group_page and "Facilitator or support officer" in group_page
     assert "Inspector Ian Beat" in group_page
@@ -302,13 +324,18 @@ def test_a_problem_goes_from_a_pcso_to_a_community_led_solution_group_through_th
     steps = [
         "Raised",
         f"Made a priority of {chain.nap.name} for {last_quarter[0]:%-d %B %Y}",
+        f"Discussed at {chain.nap.name}'s meeting on",
         f"Made a priority of {chain.nap.name} for {this_quarter[0]:%-d %B %Y}",
         f"Escalated from {chain.nap.name} to {chain.jag.name}",
         f"{chain.jag.name} decided: Establish a Community Led Solution group",
+        f"On the agenda of {chain.jag.name}'s meeting on",
     ]
     positions = [next(i for i, text in enumerate(timeline) if text.startswith(step)) for step in steps]
     assert positions == sorted(positions), timeline
     assert "Status set to scanning" in timeline
+    # ... and the JAG's meeting page links back to the problem under its escalated item
+    visit(page, chain.jag_meeting.get_absolute_url())
+    assert page.get_by_role("link", name=f"Problem #{persistent.pk}: {PERSISTENT}", exact=False).count() == 1
     assert page.get_by_role("link", name=f"{chain.jag.name} decided:", exact=False).count() == 1
 
     # 6. A resident (signed out) sees the public problem, but never who raised it

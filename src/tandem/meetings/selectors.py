@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tandem.meetings.access import MeetingAccess, meetings_visible_q
 from tandem.meetings.models import ActionArising, AgendaItem, Decision, Meeting, MeetingSettings
-from tandem.meetings.standing import standing_item_lines
+from tandem.meetings.standing import item_lines, standing_item_lines
 from tandem.partnership.access import Viewer
 from tandem.partnership.models import Group, Membership, Person
 
@@ -153,8 +153,10 @@ def meeting_page(access: MeetingAccess) -> MeetingPage:
         access.items().select_related("presenter", "presenter_organisation").prefetch_related("papers")
     )
     visible_ids = {item.pk for item in items}
+    linked = item_lines(items, access.viewer)
     for item in items:
         item.standing_lines = standing_item_lines(item, meeting, access.viewer) if item.standing else []
+        item.linked_lines = linked.get(item.pk, [])
     minutes: list[ItemMinutes] = []
     other_decisions: list[Decision] = []
     other_actions: list[ActionArising] = []
@@ -165,7 +167,11 @@ def meeting_page(access: MeetingAccess) -> MeetingPage:
                 other_decisions.append(decision)
             elif decision.item_id in visible_ids:
                 by_item[decision.item_id].decisions.append(decision)
-        actions = meeting.actions_arising.select_related("lead", "lead_organisation")
+        related = ["lead", "lead_organisation"]
+        if hasattr(ActionArising, "plan_action"):
+            # The action plan app links each action arising to the plan action made from it.
+            related.append("plan_action")
+        actions = meeting.actions_arising.select_related(*related)
         for action in actions:
             if action.item_id is None:
                 other_actions.append(action)

@@ -5,7 +5,11 @@ helper that answers 404 both for "does not exist" and "not allowed to see", and
 403 only where the object is visible but the change is not allowed.
 
 - Public groups are visible to everyone; private groups only to officers,
-  administrators and the group's current members.
+  administrators, the group's current members, and the people who run the group
+  directly above it (its chair, vice-chair, note taker and support officers), who
+  oversee it — a Joint Action Group's chair sees the private Community Led Solution
+  group the JAG set up. Overseeing a group shows it, not its members' contact
+  details or its private business.
 - People are visible to officers and administrators, to themselves, and to
   current members of a group they are currently in.
 - Names of people on a group's page are shown publicly only with their
@@ -31,6 +35,14 @@ def user_is_officer(user) -> bool:
     return bool(is_officer(user))
 
 
+OVERSEER_ROLES = (
+    Membership.Role.CHAIR,
+    Membership.Role.VICE_CHAIR,
+    Membership.Role.NOTE_TAKER,
+    Membership.Role.SUPPORT_OFFICER,
+)
+
+
 def user_group_ids(user) -> set[int]:
     """The groups the signed-in user is currently a member of (through their person record)."""
     if not getattr(user, "is_authenticated", False):
@@ -45,13 +57,17 @@ class Viewer:
     user: object
     is_officer: bool
     group_ids: frozenset[int]
+    # Private groups directly below a group this viewer runs (see the module docstring).
+    overseen_ids: frozenset[int] = frozenset()
 
     @property
     def is_signed_in(self) -> bool:
         return bool(getattr(self.user, "is_authenticated", False))
 
     def can_see_group(self, group: Group) -> bool:
-        return group.is_public or self.is_officer or group.pk in self.group_ids
+        return (
+            group.is_public or self.is_officer or group.pk in self.group_ids or group.pk in self.overseen_ids
+        )
 
     def can_see_member_details(self, group: Group) -> bool:
         """Officers, administrators and the group's own members see names and contact details."""
@@ -61,15 +77,32 @@ class Viewer:
         """A filter for the groups this viewer may see (``prefix`` for related lookups)."""
         if self.is_officer:
             return Q()
-        return Q(**{f"{prefix}is_public": True}) | Q(**{f"{prefix}pk__in": self.group_ids})
+        return Q(**{f"{prefix}is_public": True}) | Q(
+            **{f"{prefix}pk__in": self.group_ids | self.overseen_ids}
+        )
+
+
+def overseen_group_ids(running_ids) -> set[int]:
+    """Private groups directly below the groups given (those the viewer runs)."""
+    if not running_ids:
+        return set()
+    return set(Group.objects.filter(is_public=False, parent_id__in=running_ids).values_list("pk", flat=True))
 
 
 def viewer_for(user) -> Viewer:
     officer = user_is_officer(user)
+    if officer:
+        return Viewer(user=user, is_officer=True, group_ids=frozenset())
+    if not getattr(user, "is_authenticated", False):
+        return Viewer(user=user, is_officer=False, group_ids=frozenset())
+    # One query for the groups they are in and their roles; a second only for those who run one.
+    rows = list(Membership.objects.current().filter(person__user=user).values_list("group_id", "role"))
+    running = {group_id for group_id, role in rows if role in OVERSEER_ROLES}
     return Viewer(
         user=user,
-        is_officer=officer,
-        group_ids=frozenset() if officer else frozenset(user_group_ids(user)),
+        is_officer=False,
+        group_ids=frozenset(group_id for group_id, _ in rows),
+        overseen_ids=frozenset(overseen_group_ids(running)),
     )
 
 

@@ -12,6 +12,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from tandem.partnership.access import Viewer
+from tandem.partnership.group_rows import group_rows
 from tandem.partnership.models import (
     Essential,
     Group,
@@ -353,6 +354,7 @@ class GroupPage:
     coverage: list[StakeholderCoverage]
     show_details: bool
     parent_visible: bool
+    extra_rows: list = field(default_factory=list)
 
     @property
     def missing_essentials(self) -> list[EssentialCheck]:
@@ -406,6 +408,7 @@ def group_page(*, group: Group, viewer: Viewer) -> GroupPage:
         coverage=representation_coverage(memberships, recommended),
         show_details=show_details,
         parent_visible=group.parent_id is not None and viewer.can_see_group(group.parent),
+        extra_rows=group_rows(group, viewer),
     )
 
 

@@ -261,6 +261,19 @@ def person_create(
 
 
 @transaction.atomic
+def person_find_or_create(*, name: str, email: str = "", phone: str = "") -> Person:
+    """The person already recorded with this email address (in any case), else a new one. A found
+    person keeps their name; a phone number is added only when they had none."""
+    if email:
+        person = Person.objects.filter(email__iexact=email).order_by("pk").first()
+        if person is not None:
+            if phone and not person.phone:
+                person_update(person=person, data={"phone": phone})
+            return person
+    return person_create(name=name, email=email, phone=phone)
+
+
+@transaction.atomic
 def person_update(*, person: Person, data: dict[str, Any]) -> Person:
     changed = apply_changes(person, allowed=PERSON_FIELDS, data=data)
     if not changed:

@@ -1,8 +1,10 @@
 """Reads of the partnership's geography: the tree of areas and an area's page."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import shapely.geometry
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -101,3 +103,25 @@ def area_page(*, area: Area, user) -> AreaPage:
         groups_within=[g for g in groups if g.area_id != area.pk and g.area_id not in ancestor_ids],
         groups_above=[g for g in groups if g.area_id in ancestor_ids],
     )
+
+
+def partnership_bounds(partnership_ids: Iterable[int]) -> list[list[float]] | None:
+    """[[south, west], [north, east]] around the partnerships' areas (where a map opens when it has
+    nothing else to show): each district's boundary, or the boundaries of the areas inside
+    it when the district has none. None when no area has a boundary."""
+    area_ids: set[int] = set()
+    for district in Area.objects.filter(partnerships__in=list(partnership_ids)).distinct():
+        area_ids.update([district.pk] if district.boundary else area_descendant_ids(district))
+    boxes = []
+    for boundary in Area.objects.filter(pk__in=area_ids, boundary__isnull=False).values_list(
+        "boundary", flat=True
+    ):
+        try:
+            boxes.append(shapely.geometry.shape(boundary).bounds)
+        except Exception:  # noqa: BLE001, S112 (a malformed stored boundary counts as no boundary)
+            continue
+    if not boxes:
+        return None
+    west, south = min(box[0] for box in boxes), min(box[1] for box in boxes)
+    east, north = max(box[2] for box in boxes), max(box[3] for box in boxes)
+    return [[round(south, 6), round(west, 6)], [round(north, 6), round(east, 6)]]

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from tandem.partnership.access import Viewer, viewer_for
 from tandem.partnership.models import Group, Membership
 
-from .models import Problem
+from .models import PriorityPoll, Problem
 
 WORKER_ROLES = {
     Membership.Role.CHAIR,
@@ -95,3 +96,20 @@ def access_problem_for_user(user, pk: int, *, write: bool = False) -> ProblemAcc
             "Only the owning group's officers and partnership officers can change this problem."
         )
     return ProblemAccess(problem=problem, viewer=viewer, is_insider=insider, can_change=can_change)
+
+
+def access_poll_for_user(user, pk: int, *, write: bool = False) -> PriorityPoll:
+    """The vote, if the user may see its group (404 otherwise); 403 with ``write=True`` unless they
+    organise the group."""
+    poll = (
+        PriorityPoll.objects.select_related("group", "group__type", "group__partnership")
+        .filter(pk=pk)
+        .first()
+    )
+    if poll is None or not viewer_for(user).can_see_group(poll.group):
+        raise Http404("No such vote")
+    if write and not can_organise(user, poll.group):
+        raise PermissionDenied(
+            "Only the group's chair, vice-chair, note taker and officers can close its votes."
+        )
+    return poll

@@ -8,7 +8,12 @@ class ProblemsConfig(AppConfig):
 
     def ready(self) -> None:
         # The meetings app shows a group's priorities under its standing "priorities" item.
-        from tandem.meetings.standing import register_standing_item
+        from tandem.meetings.standing import register_item_lines, register_standing_item
+        from tandem.partnership.group_rows import register_group_rows
         from tandem.problems.priorities import agenda_lines
+        from tandem.problems.selectors import agenda_item_lines, group_page_rows
 
         register_standing_item("priorities", agenda_lines)
+        # An agenda item about a problem links to it; a CLS group's page names its problem.
+        register_item_lines(agenda_item_lines)
+        register_group_rows(group_page_rows)

@@ -16,17 +16,22 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from tandem.accounts.models import User
 from tandem.partnership.models import Group, Membership, Partnership
 from tandem.problems.models import (
     Category,
     Escalation,
     Priority,
+    PriorityPoll,
+    PriorityPollRanking,
     Problem,
     ProblemNote,
     ProblemReport,
     ProblemStatusChange,
     quarter_of,
 )
+from tandem.problems.polls import default_period_start, poll_candidates
+from tandem.problems.priorities import period_label
 
 # (title, category slug, description, status)
 PROBLEMS = [
@@ -168,6 +173,9 @@ def demo_load(*, partnership: Partnership, progress: Callable[[str], None], crea
         )
         if cls_group and cls_group.parent_id:
             _cls_chain(cls_group, categories, today, created)
+        poll_nap = next((nap for nap in naps if nap.slug == "stretford-nap"), naps[0] if naps else None)
+        if poll_nap is not None:
+            _poll(poll_nap, today, created)
 
 
 def _problem(group, title, category, description, status, rng, members, today, created):
@@ -298,3 +306,71 @@ def _cls_chain(cls_group, categories, today, created):
             decided_at=timezone.now(),
             established_group=cls_group,
         )
+
+
+DEMO_RESIDENTS = 16
+
+
+def _demo_residents(created) -> list[User]:
+    """Residents who voted in the demo's public vote. They cannot sign in (no usable password)."""
+    residents = []
+    for n in range(1, DEMO_RESIDENTS + 1):
+        email = f"demo-resident-{n:02}@example.org"
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=email, password=None, name=f"Demo resident {n}", role=User.Role.MEMBER
+            )
+            created["demo residents"] = created.get("demo residents", 0) + 1
+        residents.append(user)
+    return residents
+
+
+def _poll(nap, today, created):
+    """An open public vote on the Panel's next priorities, with the demo residents' rankings.
+
+    Keyed on the group and its title (which names the period), so running again adds nothing."""
+    start = default_period_start(nap)
+    title = f"Which problems should {nap.name} tackle in {period_label(nap.type.priority_period, start)}?"
+    poll = PriorityPoll.objects.filter(group=nap, title=title).first()
+    if poll is None:
+        candidates = list(poll_candidates(group=nap, period_start=start)[:5])
+        if len(candidates) < 2:
+            return
+        poll = PriorityPoll.objects.create(
+            group=nap,
+            title=title,
+            description=f"{nap.name} chooses its top {nap.type.priorities_per_period} problems at its "
+            "next meeting. Rank the ones that matter most to you: the Panel will see how many people "
+            "chose each, never who.",
+            period_start=start,
+            opens_on=today - dt.timedelta(days=7),
+            closes_on=today + dt.timedelta(days=14),
+            max_ranks=min(nap.type.priorities_per_period, len(candidates)),
+        )
+        poll.candidates.set(candidates)
+        created["public votes"] = created.get("public votes", 0) + 1
+    candidates = list(poll.candidates.order_by("-times_raised", "title", "pk"))
+    voted = set(PriorityPollRanking.objects.filter(poll=poll).values_list("voter_id", flat=True))
+    rankings = []
+    for user in _demo_residents(created):
+        if user.pk in voted:
+            continue
+        rng = random.Random(user.email)  # noqa: S311 (demo data, not security)
+        # Residents lean towards the problems raised most often, as they would.
+        weights = [len(candidates) - i + 1 for i in range(len(candidates))]
+        choice = []
+        pool = list(zip(candidates, weights, strict=True))
+        for _ in range(rng.randint(1, poll.max_ranks)):
+            problem = rng.choices([p for p, _ in pool], weights=[w for _, w in pool])[0]
+            choice.append(problem)
+            pool = [(p, w) for p, w in pool if p != problem]
+        moment = timezone.make_aware(dt.datetime.combine(poll.opens_on, dt.time(12, 0)))
+        moment += dt.timedelta(hours=rng.randint(0, 24 * 7))
+        rankings += [
+            PriorityPollRanking(poll=poll, voter=user, problem=problem, rank=rank, created_at=moment)
+            for rank, problem in enumerate(choice, start=1)
+        ]
+    if rankings:
+        PriorityPollRanking.objects.bulk_create(rankings)
+        created["public vote rankings"] = created.get("public vote rankings", 0) + len(rankings)

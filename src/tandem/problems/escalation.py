@@ -114,7 +114,8 @@ def problem_escalate(*, problem: Problem, reason: str, by=None, to_group: Group 
 def _add_to_next_agenda(escalation: Escalation, *, by=None) -> None:
     """Put the problem on the receiving group's next scheduled meeting, if it has one."""
     from tandem.meetings.models import Meeting
-    from tandem.meetings.services import agenda_item_add
+
+    from .services import problem_add_to_agenda
 
     meeting = (
         Meeting.objects.filter(
@@ -126,13 +127,12 @@ def _add_to_next_agenda(escalation: Escalation, *, by=None) -> None:
     )
     if meeting is None:
         return
-    problem = escalation.problem
     try:
-        agenda_item_add(
+        problem_add_to_agenda(
+            problem=escalation.problem,
             meeting=meeting,
-            title=f"Escalated from {escalation.from_group.name}: {problem.title}"[:300],
             description=escalation.reason,
-            is_confidential=not problem.is_public,
+            escalation=escalation,
             by=by,
         )
     except ValidationError:

@@ -6,9 +6,10 @@ The forms only parse and check input; the views hand the cleaned data to service
 import math
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 
 from tandem.partnership.forms import DateField, GovukMessages
 from tandem.partnership.models import Group, Organisation
@@ -81,7 +82,88 @@ def _finite(value):
     return value
 
 
-class ProblemForm(GovukMessages, forms.ModelForm):
+# --- Who raised it, as a person ------------------------------------------------------------------
+
+RAISER_HINT_ID = "raiser-hint"
+RAISER_FIELDS = ("raiser_name", "raiser_email", "raiser_phone", "raiser_agrees")
+
+
+class RaiserFields(forms.Form):
+    """The optional name and contact details of the person who raised the problem (personal data).
+
+    A name is needed with any contact details, and contact details are kept only with their
+    agreement to be contacted about the problem. The view finds the Person by email address, or
+    creates one, from ``raiser_data()``."""
+
+    raiser_name = forms.CharField(label="Their name", required=False, max_length=150)
+    raiser_email = forms.EmailField(
+        label="Email address",
+        required=False,
+        max_length=254,
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+    )
+    raiser_phone = forms.CharField(
+        label="Phone number",
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+        validators=[
+            RegexValidator(
+                r"^\+?[0-9 ()\-.]*[0-9][0-9 ()\-.]*$",
+                "Enter a phone number, like 01632 960 001 or +44 7700 900 982",
+            )
+        ],
+    )
+    raiser_agrees = forms.BooleanField(label="They agree to be contacted about it", required=False)
+
+    @staticmethod
+    def raiser_layout() -> Fieldset:
+        return Fieldset(
+            HTML(
+                f'<div class="govuk-hint" id="{RAISER_HINT_ID}">These are personal data: they are '
+                "never shown on the public site, and are kept only to contact them about the "
+                "problem.</div>"
+            ),
+            Field.text("raiser_name"),
+            Field.text("raiser_email", autocomplete="off", spellcheck="false"),
+            Field.text("raiser_phone", field_width=20, autocomplete="off"),
+            Field.checkbox("raiser_agrees"),
+            legend="The person who raised it (optional)",
+            legend_size=Size.SMALL,
+            aria_describedby=RAISER_HINT_ID,
+        )
+
+    def clean(self):
+        data = super().clean()
+        if any(name in self.errors for name in RAISER_FIELDS):
+            return data
+        name, email, phone = (data.get(f"raiser_{key}") for key in ("name", "email", "phone"))
+        agrees = data.get("raiser_agrees")
+        if (email or phone) and not name:
+            self.add_error("raiser_name", "Enter their name as well as their contact details")
+        if (email or phone) and not agrees:
+            self.add_error(
+                "raiser_agrees",
+                "Tick the box if they agree to be contacted about it, or leave out their email "
+                "address and phone number",
+            )
+        if agrees and not (email or phone):
+            self.add_error(
+                "raiser_email",
+                "Enter their email address or phone number so that they can be contacted, or untick the box",
+            )
+        return data
+
+    def raiser_data(self) -> dict[str, str] | None:
+        """{"name", "email", "phone"} of the person who raised it, or None when nobody is named."""
+        data = {key: self.cleaned_data.get(f"raiser_{key}") or "" for key in ("name", "email", "phone")}
+        return data if data["name"] else None
+
+
+PIN_PICKER = HTML('{% include "problems/form.html#pin-picker" %}')
+
+
+class ProblemForm(GovukMessages, RaiserFields, forms.ModelForm):
     raised_on = DateField(label="Date first raised", required=False, help_text="Leave blank for today")
 
     class Meta:
@@ -113,7 +195,13 @@ class ProblemForm(GovukMessages, forms.ModelForm):
             "offender": "Offender: who causes it, and why",
             "location_analysis": "Location: what about the place allows it",
         }
-        widgets = {"raised_by": forms.RadioSelect}
+        # GOV.UK asks for text inputs rather than type="number" (no inputmode: the decimal keypad
+        # on some phones has no minus sign, and most longitudes in the UK are negative).
+        widgets = {
+            "raised_by": forms.RadioSelect,
+            "latitude": forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+            "longitude": forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+        }
         help_texts = {
             "group": "",
             "latitude": "For example 53.7256. Give both latitude and longitude, or neither.",
@@ -136,7 +224,9 @@ class ProblemForm(GovukMessages, forms.ModelForm):
         self.fields["latitude"].max_value = 90
         analysis = []
         if editing:
-            del self.fields["raised_on"]
+            # Who first raised it is history: the edit form never changes it.
+            for name in ("raised_on", *RAISER_FIELDS):
+                del self.fields[name]
             analysis = [
                 Fieldset(
                     Field.textarea("victim", rows=3),
@@ -157,6 +247,7 @@ class ProblemForm(GovukMessages, forms.ModelForm):
             Fieldset(
                 Field.select("area"),
                 Field.text("location_text"),
+                PIN_PICKER,
                 Field.text("latitude", field_width=10),
                 Field.text("longitude", field_width=10),
                 legend="Where",
@@ -164,7 +255,7 @@ class ProblemForm(GovukMessages, forms.ModelForm):
             ),
             Field.radios("raised_by", legend_size=Size.SMALL),
             Field.select("raised_by_organisation"),
-            *([] if editing else [Field("raised_on")]),
+            *([] if editing else [self.raiser_layout(), Field("raised_on")]),
             Field.checkbox("is_public"),
             *analysis,
             submit="Save problem",
@@ -184,7 +275,8 @@ class ProblemForm(GovukMessages, forms.ModelForm):
 
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
-        data.pop("raised_on", None)
+        for name in ("raised_on", *RAISER_FIELDS):
+            data.pop(name, None)
         return data
 
 
@@ -217,7 +309,7 @@ class NoteForm(GovukMessages, forms.Form):
         self.helper = _helper(Field.textarea("text", rows=6), submit="Add note")
 
 
-class RaiseForm(GovukMessages, forms.Form):
+class RaiseForm(GovukMessages, RaiserFields, forms.Form):
     raised_on = DateField(label="Date raised", required=False, help_text="Leave blank for today")
     raised_by = forms.ChoiceField(label="Raised by", choices=Problem.RaisedBy.choices)
     organisation = forms.ModelChoiceField(
@@ -233,6 +325,7 @@ class RaiseForm(GovukMessages, forms.Form):
             Field("raised_on"),
             Field.radios("raised_by", legend_size=Size.SMALL),
             Field.select("organisation"),
+            self.raiser_layout(),
             Field.textarea("note", rows=3),
             submit="Record it",
         )

@@ -162,6 +162,12 @@ class ProblemReport(models.Model):
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.TextField(blank=True)
+    contact_consent = models.BooleanField(
+        "agreed to be contacted",
+        default=False,
+        help_text="The person who raised it agreed to be contacted about it (their contact details are "
+        "kept only with this agreement).",
+    )
     merged_from = models.ForeignKey(
         Problem,
         null=True,
@@ -308,3 +314,95 @@ class Escalation(models.Model):
     @property
     def is_open(self) -> bool:
         return not self.decision
+
+
+class PriorityPoll(models.Model):
+    """A public vote: residents rank candidate problems to help a group choose its priorities.
+
+    The group still decides; the poll's counts are evidence for that decision."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="priority_polls")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, help_text="What the vote is for, shown to residents.")
+    period_start = models.DateField(help_text="The first day of the period the priorities are for.")
+    opens_on = models.DateField(default=timezone.localdate)
+    closes_on = models.DateField()
+    candidates = models.ManyToManyField(Problem, related_name="priority_polls")
+    max_ranks = models.PositiveSmallIntegerField(
+        default=3, help_text="How many problems each resident may rank."
+    )
+    closed_at = models.DateTimeField(null=True, blank=True, help_text="Set when it was closed early.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["group", "-opens_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gte=models.F("opens_on")), name="problems_poll_dates"
+            ),
+            models.CheckConstraint(condition=models.Q(max_ranks__gte=1), name="problems_poll_ranks"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("problems:poll-detail", kwargs={"pk": self.pk})
+
+    def is_open_on(self, day: dt.date) -> bool:
+        return self.closed_at is None and self.opens_on <= day <= self.closes_on
+
+    @property
+    def is_open(self) -> bool:
+        return self.is_open_on(timezone.localdate())
+
+    @property
+    def has_closed(self) -> bool:
+        return self.closed_at is not None or self.closes_on < timezone.localdate()
+
+
+class PriorityPollRanking(models.Model):
+    """One voter's rank for one candidate (1 = most important). Voters are never shown."""
+
+    poll = models.ForeignKey(PriorityPoll, on_delete=models.CASCADE, related_name="rankings")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["poll", "voter", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "voter", "problem"], name="problems_ranking_once"),
+            models.UniqueConstraint(fields=["poll", "voter", "rank"], name="problems_ranking_rank_once"),
+            models.CheckConstraint(condition=models.Q(rank__gte=1), name="problems_ranking_rank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.poll}: #{self.rank} {self.problem_id}"
+
+
+class ProblemAgendaItem(models.Model):
+    """A problem on a meeting's agenda: how its timeline knows where it was discussed."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="agenda_links")
+    item = models.ForeignKey("meetings.AgendaItem", on_delete=models.CASCADE, related_name="problem_links")
+    escalation = models.ForeignKey(
+        Escalation, null=True, blank=True, on_delete=models.SET_NULL, related_name="agenda_links"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["problem", "added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["problem", "item"], name="problems_agenda_link_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.problem_id} on item {self.item_id}"

@@ -100,3 +100,39 @@ class ConfirmForm(forms.Form):
     def __init__(self, *args, label: str, warning: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(Button.warning("submit", label) if warning else Submit("submit", label))
+
+
+class MeetingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, meeting) -> str:
+        from django.utils import timezone
+
+        start = timezone.localtime(meeting.starts_at)
+        return f"{meeting.group.name}: {start:%A} {start.day} {start:%B %Y}, {start:%-I.%M%p}".replace(
+            "AM", "am"
+        ).replace("PM", "pm")
+
+
+class AgendaForm(GovukMessages, forms.Form):
+    """Put a problem on an upcoming meeting's agenda."""
+
+    meeting = MeetingChoiceField(
+        label="Which meeting should discuss it?", queryset=None, widget=forms.RadioSelect, empty_label=None
+    )
+    description = forms.CharField(
+        label="What should the meeting discuss? (optional)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea,
+        help_text="Shown under the item on the agenda. Leave out personal details if the meeting is public.",
+    )
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings
+        self.fields["meeting"].error_messages["required"] = "Select a meeting"
+        self.fields["meeting"].error_messages["invalid_choice"] = "Select one of the meetings listed"
+        self.helper = _helper(
+            Field.radios("meeting", legend_size=Size.MEDIUM),
+            Field.textarea("description", rows=4),
+            Submit("submit", "Put it on the agenda"),
+        )

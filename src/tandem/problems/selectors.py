@@ -16,7 +16,16 @@ from tandem.places.models import Area
 from tandem.places.selectors import area_descendant_ids
 
 from .access import problems_visible_q
-from .models import Category, Escalation, Priority, Problem, ProblemNote, ProblemReport, ProblemStatusChange
+from .models import (
+    Category,
+    Escalation,
+    Priority,
+    Problem,
+    ProblemAgendaItem,
+    ProblemNote,
+    ProblemReport,
+    ProblemStatusChange,
+)
 
 MAP_POINT_LIMIT = 2000
 SIMILAR_RADIUS_M = 500
@@ -377,8 +386,137 @@ def problem_timeline(*, problem: Problem, viewer: Viewer, is_insider: bool) -> l
                     url=url,
                 )
             )
+    entries.extend(_meeting_entries(problem=problem, viewer=viewer, priorities=list(priorities)))
     entries.sort(key=lambda entry: entry.when)
     return entries
+
+
+def _meeting_entries(*, problem: Problem, viewer: Viewer, priorities: list[Priority]) -> list[TimelineEntry]:
+    """The meetings that had the problem on their agenda — as an item of its own, or under the
+    standing "priorities" item while it was one of the group's priorities — that the viewer may
+    see. Confidential items only for the meeting group's insiders."""
+    from tandem.meetings.access import meetings_visible_q
+    from tandem.meetings.models import AgendaItem, Meeting
+
+    now = timezone.now()
+    entries: list[TimelineEntry] = []
+    seen: set[int] = set()
+
+    def insider(meeting: Meeting) -> bool:
+        return viewer.is_officer or meeting.group_id in viewer.group_ids
+
+    links = (
+        ProblemAgendaItem.objects.filter(problem=problem)
+        .filter(meetings_visible_q(viewer, prefix="item__meeting__"))
+        .select_related("item", "item__meeting", "item__meeting__group")
+        .order_by("item__meeting__starts_at", "pk")
+    )
+    for link in links:
+        item, meeting = link.item, link.item.meeting
+        if item.is_confidential and not insider(meeting):
+            continue
+        seen.add(meeting.pk)
+        day = f"{timezone.localtime(meeting.starts_at):%-d %B %Y}"
+        minutes_visible = insider(meeting) or meeting.minutes_status == Meeting.MinutesStatus.APPROVED
+        if meeting.is_cancelled:
+            title = f"Was on the agenda of {meeting.group.name}'s meeting on {day}, which was cancelled"
+        elif meeting.starts_at <= now:
+            title = f"Discussed at {meeting.group.name}'s meeting on {day}"
+        else:
+            title = f"On the agenda of {meeting.group.name}'s meeting on {day}"
+        entries.append(
+            TimelineEntry(
+                when=meeting.starts_at,
+                kind="meeting",
+                title=title,
+                detail=(item.minutes if minutes_visible and item.minutes.strip() else item.title),
+                url=meeting.get_absolute_url(),
+            )
+        )
+    if priorities:
+        periods = Q()
+        for priority in priorities:
+            periods |= Q(
+                group_id=priority.group_id,
+                starts_at__date__gte=priority.period_start,
+                starts_at__date__lte=priority.period_end,
+            )
+        held = (
+            Meeting.objects.filter(periods)
+            .filter(meetings_visible_q(viewer))
+            .filter(status=Meeting.Status.SCHEDULED, starts_at__lte=now)
+            .filter(Exists(AgendaItem.objects.filter(meeting=OuterRef("pk"), standing="priorities")))
+            .exclude(pk__in=seen)
+            .select_related("group")
+            .order_by("starts_at")
+        )
+        for meeting in held:
+            day = f"{timezone.localtime(meeting.starts_at):%-d %B %Y}"
+            entries.append(
+                TimelineEntry(
+                    when=meeting.starts_at,
+                    kind="meeting",
+                    title=f"Discussed at {meeting.group.name}'s meeting on {day} as one of its priorities",
+                    url=meeting.get_absolute_url(),
+                )
+            )
+    return entries
+
+
+# --- What other apps show about problems --------------------------------------------------
+
+
+def agenda_item_lines(items: list, viewer: Viewer) -> dict[int, list[tuple[str, str]]]:
+    """Under each agenda item about a problem the viewer may see: a link to the problem."""
+    lines: dict[int, list[tuple[str, str]]] = {}
+    links = (
+        ProblemAgendaItem.objects.filter(item_id__in=[item.pk for item in items])
+        .filter(problem__in=Problem.objects.filter(visible_q(viewer)))
+        .select_related("problem")
+        .order_by("pk")
+    )
+    for link in links:
+        problem = link.problem
+        lines.setdefault(link.item_id, []).append(
+            (
+                f"Problem #{problem.pk}: {problem.title} ({problem.get_status_display().lower()}, "
+                f"raised {problem.times_raised} time{'s' if problem.times_raised != 1 else ''})",
+                problem.get_absolute_url(),
+            )
+        )
+    return lines
+
+
+def group_page_rows(group: Group, viewer: Viewer) -> list:
+    """On a group's page: the problems it was set up to work on (a Community Led Solution group)."""
+    from tandem.partnership.group_rows import GroupRow
+
+    escalations = list(
+        Escalation.objects.filter(established_group=group)
+        .select_related("problem", "to_group")
+        .order_by("decided_at", "pk")
+    )
+    if not escalations:
+        return []
+    visible = set(
+        Problem.objects.filter(visible_q(viewer))
+        .filter(pk__in=[e.problem_id for e in escalations])
+        .values_list("pk", flat=True)
+    )
+    values = []
+    for escalation in escalations:
+        problem = escalation.problem
+        if problem.pk in visible:
+            values.append(
+                (
+                    f"{problem.title} ({problem.get_status_display().lower()}), "
+                    f"set up by {escalation.to_group.name}",
+                    problem.get_absolute_url(),
+                )
+            )
+        else:
+            values.append(("A problem that is not public", ""))
+    return [GroupRow(label="Set up to work on", values=tuple(values))]
 
 
 def problem_page(*, problem: Problem, viewer: Viewer, is_insider: bool) -> ProblemPage:

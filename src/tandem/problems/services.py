@@ -17,7 +17,15 @@ from tandem.partnership.services import apply_changes
 from tandem.places.models import Area
 from tandem.places.selectors import area_descendant_ids
 
-from .models import Category, Problem, ProblemNote, ProblemReport, ProblemStatusChange
+from .models import (
+    Category,
+    Escalation,
+    Problem,
+    ProblemAgendaItem,
+    ProblemNote,
+    ProblemReport,
+    ProblemStatusChange,
+)
 
 Status = Problem.Status
 
@@ -134,6 +142,7 @@ def problem_create(
     raised_by_organisation: Organisation | None = None,
     raised_on: dt.date | None = None,
     is_public: bool = True,
+    contact_consent: bool = False,
     by,
 ) -> Problem:
     """A new problem with its first report and its first status (scanning)."""
@@ -166,11 +175,22 @@ def problem_create(
         raised_by=raised_by,
         person=raised_by_person,
         organisation=raised_by_organisation,
+        contact_consent=bool(contact_consent and raised_by_person),
     )
     report.full_clean()
     report.save()
+    # A problem entered after the event (from old minutes or a spreadsheet) starts its
+    # timeline on the day it was first raised, not on the day it was typed in.
+    started = timezone.now()
+    if raised_on < timezone.localdate():
+        started = timezone.make_aware(dt.datetime.combine(raised_on, dt.time(9, 0)))
     ProblemStatusChange.objects.create(
-        problem=problem, from_status="", to_status=Status.SCANNING, reason="Raised", changed_by=_user(by)
+        problem=problem,
+        from_status="",
+        to_status=Status.SCANNING,
+        reason="Raised",
+        changed_by=_user(by),
+        changed_at=started,
     )
     return problem
 
@@ -251,6 +271,7 @@ def problem_raise_again(
     person: Person | None = None,
     organisation: Organisation | None = None,
     note: str = "",
+    contact_consent: bool = False,
     by,
 ) -> ProblemReport:
     """Someone raised it again: a new report, one more time raised, the last-raised date moved on."""
@@ -269,6 +290,7 @@ def problem_raise_again(
         person=person,
         organisation=organisation,
         note=(note or "").strip(),
+        contact_consent=bool(contact_consent and person),
     )
     report.full_clean()
     report.save()
@@ -324,6 +346,63 @@ def problem_merge(*, source: Problem, target: Problem, by) -> Problem:
         problem=source, from_status=from_status, to_status=Status.CLOSED, reason=reason, changed_by=_user(by)
     )
     return target
+
+
+def agenda_groups(problem: Problem) -> list[Group]:
+    """The groups whose meetings may discuss the problem: its owner, and any group it has been
+    escalated to whose decision is still awaited."""
+    groups = [problem.group]
+    for escalation in Escalation.objects.filter(problem=problem, decision="").select_related("to_group"):
+        if escalation.to_group not in groups:
+            groups.append(escalation.to_group)
+    return groups
+
+
+def agenda_meetings(problem: Problem):
+    """Upcoming meetings of those groups whose agenda can still change, soonest first."""
+    from tandem.meetings.models import Meeting
+
+    return (
+        Meeting.objects.filter(
+            group__in=agenda_groups(problem),
+            status=Meeting.Status.SCHEDULED,
+            starts_at__gt=timezone.now(),
+        )
+        .exclude(minutes_status=Meeting.MinutesStatus.APPROVED)
+        .select_related("group")
+        .order_by("starts_at", "pk")
+    )
+
+
+@transaction.atomic
+def problem_add_to_agenda(
+    *, problem: Problem, meeting, description: str = "", by, escalation: Escalation | None = None
+) -> ProblemAgendaItem:
+    """Put the problem on an upcoming meeting's agenda as an item of its own, linked to it, so the
+    meeting page links to the problem and the problem's timeline shows the meeting."""
+    from tandem.meetings.services import agenda_item_add
+
+    if meeting.group_id not in {group.pk for group in agenda_groups(problem)}:
+        raise ValidationError(
+            {"meeting": "Choose a meeting of the group that owns the problem or that it was escalated to"}
+        )
+    if meeting.is_cancelled or meeting.starts_at <= timezone.now():
+        raise ValidationError({"meeting": "Choose a meeting that has not happened yet"})
+    if ProblemAgendaItem.objects.filter(problem=problem, item__meeting=meeting).exists():
+        raise ValidationError({"meeting": "The problem is already on that meeting's agenda"})
+    title = f"Problem: {problem.title}"
+    if escalation is not None:
+        title = f"Escalated from {escalation.from_group.name}: {problem.title}"
+    item = agenda_item_add(
+        meeting=meeting,
+        title=title[:300],
+        description=description.strip(),
+        is_confidential=not problem.is_public,
+        by=by,
+    )
+    return ProblemAgendaItem.objects.create(
+        problem=problem, item=item, escalation=escalation, added_by=_user(by)
+    )
 
 
 def _user(by):

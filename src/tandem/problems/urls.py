@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.problems.views import escalations, priorities, problems
+from tandem.problems.views import agenda, escalations, polls, priorities, problems
 
 app_name = "problems"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("problems/<int:pk>/notes/new/", problems.note_create, name="note-create"),
     path("problems/<int:pk>/raised-again/", problems.problem_raise, name="problem-raise"),
     path("problems/<int:pk>/merge/", problems.problem_merge, name="problem-merge"),
+    # A problem on a meeting's agenda (views/agenda.py)
+    path("problems/<int:pk>/agenda/", agenda.problem_agenda_add, name="problem-agenda-add"),
     # Priorities (views/priorities.py)
     path("groups/<slug:slug>/priorities/", priorities.group_priorities, name="group-priorities"),
     path("groups/<slug:slug>/priorities/new/", priorities.priority_create, name="priority-create"),
@@ -25,6 +27,10 @@ urlpatterns = [
     ),
     path("groups/<slug:slug>/priority-board/", priorities.priority_board, name="priority-board"),
     path("priorities/<int:pk>/remove/", priorities.priority_remove, name="priority-remove"),
+    # Public votes on candidate priorities (views/polls.py)
+    path("groups/<slug:slug>/polls/new/", polls.poll_create, name="poll-create"),
+    path("polls/<int:pk>/", polls.poll_detail, name="poll-detail"),
+    path("polls/<int:pk>/close/", polls.poll_close, name="poll-close"),
     # Escalation (views/escalations.py)
     path("problems/<int:pk>/escalate/", escalations.escalation_create, name="escalation-create"),
     path("groups/<slug:slug>/escalations/", escalations.group_escalations, name="group-escalations"),

@@ -135,14 +135,15 @@ def escalation_decide(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             established = escalation.established_group
             if established:
-                # The new group is private: only its members and officers may open its page.
-                if viewer.can_see_group(established):
+                # The new group is private: its members, officers and the people who run the
+                # deciding group may open its page (a fresh viewer: the group is new).
+                if viewer_for(request.user).can_see_group(established):
                     messages.success(request, f"{established.name} has been set up.")
                     return redirect(established)
                 messages.success(
                     request,
-                    f"{established.name} has been set up. It is a private group: its members "
-                    "and officers can see its page.",
+                    f"{established.name} has been set up. It is a private group: its members, "
+                    f"officers and the organisers of {escalation.to_group.name} can see its page.",
                 )
                 return redirect("problems:group-escalations", slug=escalation.to_group.slug)
             messages.success(request, f"The decision on “{escalation.problem.title}” has been recorded.")

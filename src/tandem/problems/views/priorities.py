@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from tandem.partnership.access import access_group_for_user, viewer_for
 from tandem.partnership.models import Group
 from tandem.partnership.views import _apply_errors, _data
+from tandem.problems import polls
 from tandem.problems import priorities as service
 from tandem.problems.access import can_organise
 from tandem.problems.models import Priority, Problem
@@ -45,10 +46,21 @@ def _priorities_page(request: HttpRequest, group: Group, *, form=None, status: i
         and len(page.current) + page.hidden_count < page.limit
     ):
         form = PriorityForm(candidates=service.priority_candidates(group=group, viewer=viewer))
+    group_polls = polls.group_polls(group=group, viewer=viewer)
+    for poll in group_polls:
+        poll.status_text = polls.poll_status(poll)
     return render(
         request,
         "problems/priorities.html",
-        {"group": group, "page": page, "form": form, "can_organise": organiser, "viewer": viewer},
+        {
+            "group": group,
+            "page": page,
+            "form": form,
+            "can_organise": organiser,
+            "viewer": viewer,
+            "open_polls": [poll for poll in group_polls if not poll.has_closed],
+            "past_polls": [poll for poll in group_polls if poll.has_closed],
+        },
         status=status,
     )
 
@@ -69,7 +81,10 @@ def priority_create(request: HttpRequest, slug: str) -> HttpResponse:
     for the current period. A fourth (or N+1th) is refused with status 400."""
     group = _organised_group(request, slug)
     candidates = service.priority_candidates(group=group, viewer=viewer_for(request.user))
-    form = PriorityForm(_data(request), candidates=candidates)
+    # ?problem=<pk> (from a public vote's results) chooses the problem in advance.
+    chosen = request.GET.get("problem", "")
+    initial = {"problem": int(chosen)} if chosen.isdigit() and candidates.filter(pk=chosen).exists() else {}
+    form = PriorityForm(_data(request), candidates=candidates, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             priority = service.priority_set(

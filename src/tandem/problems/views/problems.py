@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,12 +19,22 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from tandem.partnership import services as partnership_services
 from tandem.partnership.access import Viewer, viewer_for
-from tandem.partnership.models import Group, Membership
+from tandem.partnership.models import Group, Membership, Person
 from tandem.partnership.views import _apply_errors, _data
+from tandem.places.selectors import partnership_bounds
 from tandem.problems import selectors, services
 from tandem.problems.access import WORKER_ROLES, access_problem_for_user, can_work_on_group_problems
-from tandem.problems.forms import FilterForm, MergeForm, NoteForm, ProblemForm, RaiseForm, StatusForm
+from tandem.problems.forms import (
+    FilterForm,
+    MergeForm,
+    NoteForm,
+    ProblemForm,
+    RaiseForm,
+    RaiserFields,
+    StatusForm,
+)
 from tandem.problems.models import Problem
 
 FORM_METHODS = require_http_methods(["GET", "HEAD", "POST"])
@@ -55,6 +66,21 @@ def _work_groups(user) -> QuerySet[Group]:
         .values_list("group_id", flat=True)
     )
     return Group.objects.filter(pk__in=list(group_ids)).select_related("partnership").order_by("name")
+
+
+def _person_who_raised(form: RaiserFields) -> Person | None:
+    """The person the form names as having raised the problem (None when it names nobody)."""
+    data = form.raiser_data()
+    if data is None:
+        return None
+    try:
+        return partnership_services.person_find_or_create(**data)
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError(
+            {f"raiser_{name}" if name in data else name: errors for name, errors in exc.error_dict.items()}
+        ) from exc
 
 
 def _listing(request: HttpRequest) -> dict:
@@ -112,9 +138,14 @@ def problem_create(request: HttpRequest) -> HttpResponse:
     form = ProblemForm(_data(request), groups=groups)
     if request.method == "POST" and form.is_valid():
         try:
-            problem = services.problem_create(
-                **form.service_data(), raised_on=form.cleaned_data.get("raised_on"), by=request.user
-            )
+            with transaction.atomic():  # nobody is recorded when the problem is refused
+                problem = services.problem_create(
+                    **form.service_data(),
+                    raised_by_person=_person_who_raised(form),
+                    contact_consent=bool(form.cleaned_data.get("raiser_agrees")),
+                    raised_on=form.cleaned_data.get("raised_on"),
+                    by=request.user,
+                )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -129,6 +160,8 @@ def problem_create(request: HttpRequest) -> HttpResponse:
             "title": "Record a problem",
             "lead": "Who raised it is never shown on the public site.",
             "cancel_url": reverse("problems:problem-list"),
+            "pin_picker": True,
+            "pin_bounds": partnership_bounds(set(groups.values_list("partnership_id", flat=True))),
         },
         status=_status(form),
     )
@@ -195,7 +228,13 @@ def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(problem)
     return _form_page(
         request,
-        {"form": form, "title": f"Change {problem.title}", "cancel_url": problem.get_absolute_url()},
+        {
+            "form": form,
+            "title": f"Change {problem.title}",
+            "cancel_url": problem.get_absolute_url(),
+            "pin_picker": True,
+            "pin_bounds": partnership_bounds([problem.partnership_id]),
+        },
         status=_status(form),
     )
 
@@ -272,14 +311,17 @@ def problem_raise(request: HttpRequest, pk: int) -> HttpResponse:
     form = RaiseForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.problem_raise_again(
-                problem=problem,
-                raised_on=form.cleaned_data["raised_on"],
-                raised_by=form.cleaned_data["raised_by"],
-                organisation=form.cleaned_data["organisation"],
-                note=form.cleaned_data["note"],
-                by=request.user,
-            )
+            with transaction.atomic():  # nobody is recorded when the report is refused
+                services.problem_raise_again(
+                    problem=problem,
+                    raised_on=form.cleaned_data["raised_on"],
+                    raised_by=form.cleaned_data["raised_by"],
+                    person=_person_who_raised(form),
+                    organisation=form.cleaned_data["organisation"],
+                    note=form.cleaned_data["note"],
+                    contact_consent=bool(form.cleaned_data.get("raiser_agrees")),
+                    by=request.user,
+                )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
