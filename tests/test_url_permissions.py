@@ -8,7 +8,7 @@ with a server error; the API's own permission tests live in tests/api/.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.factories import Cast
+from tests.factories import Cast, make_meeting
 
 ROLES = ["public", "outsider", "member", "officer", "administrator"]
 
@@ -135,6 +135,130 @@ def _problem_args(cast: Cast) -> dict[str, dict[str, object]]:
     return {f"problems:{name}": kwargs for name, kwargs in names.items()}
 
 
+def _plan_args(cast: Cast) -> dict[str, dict[str, object]]:
+    """A strategy with a priority and an indicator; a public action of cast.group led by its police
+    representative, an action arising from its last meeting, an import waiting for confirmation,
+    a ledger entry with a receipt, and an approved annual plan with a final quarterly review."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from tandem.actionplans import services
+    from tandem.actionplans.digest import progress_token
+    from tandem.actionplans.models import ActionImport, AnnualPlan, LedgerEntry, QuarterlyReview
+    from tandem.meetings import minutes
+    from tandem.strategy.models import Indicator, StrategicPriority, Strategy
+
+    strategy = Strategy.objects.create(
+        partnership=cast.partnership,
+        title="Community Safety Strategy 2026–28",
+        slug="strategy-2026-28",
+        starts_on=dt.date(2026, 4, 1),
+        ends_on=dt.date(2029, 3, 31),
+    )
+    priority = StrategicPriority.objects.create(strategy=strategy, title="Road safety", slug="road-safety")
+    indicator = Indicator.objects.create(
+        priority=priority, name="Speeding complaints", baseline=75, target=55, direction="down"
+    )
+    action = services.action_create(
+        group=cast.group,
+        issue="Speeding on Mill Lane",
+        description="Speed watch with residents",
+        lead=cast.police_rep.person,
+        lead_organisation=cast.police,
+        due_on=timezone.localdate() + dt.timedelta(days=30),
+        strategic_priority=priority,
+    )
+    meeting = make_meeting(group=cast.group, starts_at=timezone.now() - dt.timedelta(days=7))
+    arising = minutes.action_arising_record(
+        meeting=meeting,
+        item=None,
+        description="Council to trim the hedges",
+        lead_organisation=cast.police,
+        due_on=timezone.localdate() + dt.timedelta(days=21),
+    )
+    upload = ActionImport.objects.create(group=cast.group, file_name="plan.csv", content_hash="x" * 64)
+    entry = LedgerEntry.objects.create(
+        group=cast.group,
+        kind=LedgerEntry.Kind.GRANT,
+        date=timezone.localdate(),
+        amount="250.00",
+        counterparty="Castleford Town Council",
+        description="Community safety grant",
+        receipt=SimpleUploadedFile("receipt.pdf", b"%PDF-1.4 receipt", content_type="application/pdf"),
+    )
+    plan = AnnualPlan.objects.create(
+        partnership=cast.partnership,
+        strategy=strategy,
+        title="Community Safety Action Plan 2026/27",
+        starts_on=dt.date(2026, 4, 1),
+        ends_on=dt.date(2027, 3, 31),
+        status=AnnualPlan.Status.APPROVED,
+        approved_on=dt.date(2026, 5, 1),
+    )
+    review = QuarterlyReview.objects.create(
+        plan=plan,
+        period_start=dt.date(2026, 4, 1),
+        period_end=dt.date(2026, 6, 30),
+        status=QuarterlyReview.Status.FINAL,
+    )
+    group = {"slug": cast.group.slug}
+    partnership = {"slug": cast.partnership.slug}
+    on_action = {"pk": action.pk}
+    names = {
+        "actionplans:group-actions": group,
+        "actionplans:group-actions-timeline": group,
+        "actionplans:action-create": group,
+        "actionplans:partnership-actions": partnership,
+        "actionplans:partnership-action-create": partnership,
+        "actionplans:action-detail": on_action,
+        "actionplans:action-edit": on_action,
+        "actionplans:update-create": on_action,
+        "actionplans:action-evaluate": on_action,
+        "actionplans:group-actions-xlsx": group,
+        "actionplans:group-actions-docx": group,
+        "actionplans:group-actions-csv": group,
+        "actionplans:import-upload": group,
+        "actionplans:import-preview": {"pk": upload.pk},
+        "actionplans:arising-adopt": {"pk": arising.pk},
+        "actionplans:progress-by-link": {
+            "pk": action.pk,
+            "token": progress_token(action_id=action.pk, person_id=cast.police_rep.person_id),
+        },
+        "actionplans:plan-list": partnership,
+        "actionplans:plan-create": partnership,
+        "actionplans:plan-detail": {"pk": plan.pk},
+        "actionplans:plan-edit": {"pk": plan.pk},
+        "actionplans:plan-approve": {"pk": plan.pk},
+        "actionplans:review-create": {"pk": plan.pk},
+        "actionplans:review-detail": {"pk": review.pk},
+        "actionplans:review-edit": {"pk": review.pk},
+        "actionplans:review-pdf": {"pk": review.pk},
+        "actionplans:review-docx": {"pk": review.pk},
+        "actionplans:review-agenda": {"pk": review.pk},
+        "actionplans:group-funds": group,
+        "actionplans:entry-create": group,
+        "actionplans:statement-pdf": group,
+        "actionplans:statement-xlsx": group,
+        "actionplans:entry-edit": {"pk": entry.pk},
+        "actionplans:entry-receipt": {"pk": entry.pk},
+        "strategy:strategy-list": partnership,
+        "strategy:strategy-create": partnership,
+        "strategy:strategy-detail": {"slug": strategy.slug},
+        "strategy:strategy-edit": {"slug": strategy.slug},
+        "strategy:priority-create": {"slug": strategy.slug},
+        "strategy:priority-detail": {"pk": priority.pk},
+        "strategy:priority-edit": {"pk": priority.pk},
+        "strategy:outcome-create": {"pk": priority.pk},
+        "strategy:indicator-create": {"pk": priority.pk},
+        "strategy:indicator-detail": {"pk": indicator.pk},
+        "strategy:indicator-edit": {"pk": indicator.pk},
+        "strategy:value-create": {"pk": indicator.pk},
+    }
+    return names
+
+
 def _args(cast: Cast) -> dict[str, dict[str, object]]:
     """URL keyword arguments for each URL name that takes them."""
     group = {"slug": cast.group.slug}
@@ -156,6 +280,7 @@ def _args(cast: Cast) -> dict[str, dict[str, object]]:
         "places:area-detail": {"slug": cast.neighbourhood.slug},
         **_meeting_args(cast),
         **_problem_args(cast),
+        **_plan_args(cast),
     }
 
 
@@ -235,6 +360,56 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "problems:poll-detail": OPEN,
     "problems:poll-create": OFFICERS,
     "problems:poll-close": POST_ONLY,
+    # The strategy is a published document: public to read, officers change it.
+    "strategy:strategy-list": OPEN,
+    "strategy:strategy-detail": OPEN,
+    "strategy:priority-detail": OPEN,
+    "strategy:indicator-detail": OPEN,
+    "strategy:strategy-create": OFFICERS,
+    "strategy:strategy-edit": OFFICERS,
+    "strategy:priority-create": OFFICERS,
+    "strategy:priority-edit": OFFICERS,
+    "strategy:outcome-create": OFFICERS,
+    "strategy:indicator-create": OFFICERS,
+    "strategy:indicator-edit": OFFICERS,
+    "strategy:value-create": OFFICERS,
+    # Action plans: public actions for everyone; the group's officers (chair, note taker, support
+    # officers — tests/actionplans/ checks them) and partnership officers edit.
+    "actionplans:group-actions": OPEN,
+    "actionplans:group-actions-timeline": OPEN,
+    "actionplans:partnership-actions": OPEN,
+    "actionplans:action-detail": OPEN,
+    "actionplans:group-actions-xlsx": OPEN,
+    "actionplans:group-actions-docx": OPEN,
+    "actionplans:group-actions-csv": OPEN,
+    "actionplans:action-create": OFFICERS,
+    "actionplans:partnership-action-create": OFFICERS,
+    "actionplans:action-edit": OFFICERS,
+    "actionplans:update-create": OFFICERS,  # and the action's lead
+    "actionplans:action-evaluate": OFFICERS,
+    "actionplans:import-upload": OFFICERS,
+    "actionplans:import-preview": OFFICERS,
+    "actionplans:arising-adopt": (302, 404, 403, 200, 200),  # draft minutes: insiders only
+    "actionplans:progress-by-link": OPEN,  # the signed link in the lead's digest is the key
+    # Group funds: the group's insiders read; its treasurer, accountable body and administrators write.
+    "actionplans:group-funds": INSIDERS,
+    "actionplans:statement-pdf": INSIDERS,
+    "actionplans:statement-xlsx": INSIDERS,
+    "actionplans:entry-receipt": INSIDERS,
+    "actionplans:entry-create": (404, 404, 403, 403, 200),
+    "actionplans:entry-edit": (404, 404, 403, 403, 200),
+    # The annual plan and its reviews: approved plans and final reviews are public.
+    "actionplans:plan-list": OPEN,
+    "actionplans:plan-detail": OPEN,
+    "actionplans:review-detail": OPEN,
+    "actionplans:review-pdf": OPEN,
+    "actionplans:review-docx": OPEN,
+    "actionplans:plan-create": OFFICERS,
+    "actionplans:plan-edit": OFFICERS,
+    "actionplans:plan-approve": OFFICERS,
+    "actionplans:review-create": OFFICERS,
+    "actionplans:review-edit": OFFICERS,
+    "actionplans:review-agenda": OFFICERS,
     "problems:priority-create": OFFICERS,
     "problems:priorities-carry-over": OFFICERS,
     "problems:priority-remove": OFFICERS,
@@ -257,7 +432,16 @@ def _named_patterns(resolver=None, namespace: str = "") -> list[tuple[str, URLPa
 
 
 def _tandem_names() -> list[str]:
-    tandem_namespaces = ("web:", "accounts:", "places:", "partnership:", "meetings:", "problems:")
+    tandem_namespaces = (
+        "web:",
+        "accounts:",
+        "places:",
+        "partnership:",
+        "meetings:",
+        "problems:",
+        "strategy:",
+        "actionplans:",
+    )
     return sorted({name for name, _ in _named_patterns() if name.startswith(tandem_namespaces)})
 
 

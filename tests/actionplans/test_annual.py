@@ -597,3 +597,53 @@ def test_approving_without_a_meeting_or_a_date_is_a_400(client, cast, plan):
     assert "Enter the date the plan was approved" in response.content.decode()
     plan.refresh_from_db()
     assert plan.status == AnnualPlan.Status.DRAFT
+
+
+def test_the_approve_page_records_a_decision_taken_elsewhere_with_its_date(client, cast, plan):
+    url = reverse("actionplans:plan-approve", kwargs={"pk": plan.pk})
+    client.force_login(cast.officer)
+    assert "Somewhere else (give the date below)" in client.get(url).content.decode()
+    day = timezone.localdate() - dt.timedelta(days=10)
+
+    response = client.post(
+        url,
+        {
+            "meeting": "",
+            "decision_text": "RESOLVED by the Partnership Board in writing",
+            "approved_on_0": day.day,
+            "approved_on_1": day.month,
+            "approved_on_2": day.year,
+        },
+    )
+
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert (plan.status, plan.approved_on, plan.approval_decision) == (AnnualPlan.Status.APPROVED, day, None)
+    assert (
+        "RESOLVED by the Partnership Board in writing" in client.get(plan.get_absolute_url()).content.decode()
+    )
+
+
+def test_the_plan_page_makes_no_query_per_action(client, cast, strategy, asb, django_assert_max_num_queries):
+    Action.objects.bulk_create(
+        Action(
+            partnership=cast.partnership,
+            group=[cast.group, cast.board, None][n % 3],
+            description=f"Action {n}",
+            issue="Speeding",
+            lead=cast.police_rep.person,
+            lead_organisation=cast.police,
+            strategic_priority=asb,
+            due_on=dt.date(2026, 5, 1) + dt.timedelta(days=n),
+        )
+        for n in range(60)
+    )
+    plan = _compile(cast, strategy)
+    _approve(cast, plan)
+    client.force_login(cast.member)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("actionplans:plan-detail", kwargs={"pk": plan.pk}))
+
+    assert response.content.decode().count("Action to be carried out") == 1  # one table for the priority
+    assert "Action 59" in response.content.decode()

@@ -171,6 +171,8 @@ def test_a_past_quarter_uses_the_status_recorded_by_its_end(cast, plan, prioriti
     Action.history.filter(id=action.pk).update(history_date=september)
     action.status = Action.Status.ON_TRACK
     action.save()
+    november = dt.datetime(2026, 11, 15, 12, 0, tzinfo=dt.UTC)
+    Action.history.filter(id=action.pk, status=Action.Status.ON_TRACK).update(history_date=november)
     AnnualPlanEntry.objects.create(plan=plan, action=action, strategic_priority=priorities["road-safety"])
 
     q2 = review.review_page(review.review_create(plan=plan, period_start=Q2))
@@ -178,6 +180,36 @@ def test_a_past_quarter_uses_the_status_recorded_by_its_end(cast, plan, prioriti
 
     assert _counts(q2, "road-safety") == {"done": 1, "at_risk": 1}
     assert _counts(q3, "road-safety") == {"done": 1, "on_track": 1}
+
+
+def test_the_review_names_the_public_actions_done_in_the_quarter_and_those_overdue_or_at_risk(
+    cast, plan, priorities, make_action
+):
+    secret = make_action(
+        "Covert operation",
+        strategic_priority=priorities["rural-crime"],
+        status="on_track",
+        due_on=dt.date(2026, 12, 5),
+        is_public=False,
+    )
+    AnnualPlanEntry.objects.create(plan=plan, action=secret, strategic_priority=priorities["rural-crime"])
+
+    page = review.review_page(review.review_create(plan=plan, period_start=Q3))
+
+    asb, rural = _block(page, "anti-social-behaviour"), _block(page, "rural-crime")
+    assert [(row.action.description, row.evaluation) for row in asb.completed.rows] == [
+        ("Leaflet drop", "Yes")
+    ]
+    assert {row.action.description: row.status_label for row in asb.exceptions.rows} == {
+        "Patrols due 1 December": "Overdue",
+        "CCTV bid": "At risk",
+    }
+    assert [row.action.description for row in rural.exceptions.rows] == ["Farm watch", "Quad bike marking"]
+    assert rural.exceptions.not_public == 1
+    assert _block(page, "road-safety").completed.total == 0  # done in May, not in this quarter
+    html = review.report_html(page.review, page)
+    assert "Leaflet drop" in html and "Covert operation" not in html
+    assert "One further action is not public." in html
 
 
 @pytest.mark.parametrize(

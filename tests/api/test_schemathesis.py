@@ -32,6 +32,7 @@ from tandem.partnership.models import (
 )
 from tandem.places.models import Area
 from tandem.problems.models import Category, Escalation, Priority, Problem
+from tandem.strategy.models import Strategy
 from tests.factories import PASSWORD, Cast, make_meeting
 
 
@@ -102,6 +103,7 @@ COLLECTIONS = {
     "problems": Problem,
     "priorities": Priority,
     "escalations": Escalation,
+    "strategies": Strategy,
 }
 REFERENCES = {
     "partnership": (Partnership, "slug"),

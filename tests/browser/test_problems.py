@@ -186,8 +186,11 @@ def test_a_problem_goes_from_a_pcso_to_a_community_led_solution_group_through_th
         page.get_by_label("Area", exact=True).select_option(label="Sale West")
         page.get_by_label("Where (in words)").fill(where)
         page.get_by_label("A resident").check()
-        if number == 0:  # first reported last quarter
+        if number == 0:  # first reported last quarter, by Rita Resident, who agrees to be contacted
             _fill_date(page, "Date first raised", first_raised)
+            page.get_by_label("Their name").fill("Rita Resident")
+            page.get_by_label("Email address").fill("rita@example.org")
+            page.get_by_label("They agree to be contacted about it").check()
         _submit(page, "Save problem")
         audit(page)
         assert f"The problem “{title}” has been recorded" in _main(page)
@@ -199,11 +202,10 @@ def test_a_problem_goes_from_a_pcso_to_a_community_led_solution_group_through_th
     assert persistent.first_raised_on == first_raised
     assert persistent.category.slug == "anti-social-behaviour" and persistent.area == chain.area
     assert persistent.status == Problem.Status.SCANNING
-    # The create form has no field for the person who raised it (personal data is entered by
-    # officers elsewhere), so the ORM records that Rita Resident reported it: she is the
-    # community lead the CLS group will get.
-    Problem.objects.filter(pk=persistent.pk).update(raised_by_person=chain.resident)
-    ProblemReport.objects.filter(problem=persistent).update(person=chain.resident)
+    # Rita was already on record (same email address): she is found, not duplicated, and she is
+    # the community lead the CLS group will get
+    assert persistent.raised_by_person == chain.resident
+    assert ProblemReport.objects.get(problem=persistent).contact_consent
 
     # 2. Two quarters: last quarter the NAP chose it (set up in the ORM: pages only set the
     #    current quarter); this quarter its chair carries it over and chooses two more
@@ -333,10 +335,10 @@ def test_a_problem_goes_from_a_pcso_to_a_community_led_solution_group_through_th
     positions = [next(i for i, text in enumerate(timeline) if text.startswith(step)) for step in steps]
     assert positions == sorted(positions), timeline
     assert "Status set to scanning" in timeline
+    assert page.get_by_role("link", name=f"{chain.jag.name} decided:", exact=False).count() == 1
     # ... and the JAG's meeting page links back to the problem under its escalated item
     visit(page, chain.jag_meeting.get_absolute_url())
     assert page.get_by_role("link", name=f"Problem #{persistent.pk}: {PERSISTENT}", exact=False).count() == 1
-    assert page.get_by_role("link", name=f"{chain.jag.name} decided:", exact=False).count() == 1
 
     # 6. A resident (signed out) sees the public problem, but never who raised it
     page.context.clear_cookies()

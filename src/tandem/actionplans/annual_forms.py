@@ -152,6 +152,7 @@ class PlanApproveForm(GovukMessages, forms.Form):
         queryset=Meeting.objects.none(),
         widget=forms.RadioSelect,
         required=False,
+        blank=True,
         empty_label="Somewhere else (give the date below)",
         help_text="The decision goes into that meeting's minutes",
     )

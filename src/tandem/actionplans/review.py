@@ -38,7 +38,16 @@ from django.utils import timezone
 from tandem.strategy.models import Indicator, StrategicPriority
 from tandem.strategy.selectors import IndicatorProgress, indicator_progress
 
-from .annual import STATUS_ORDER, add_months, date_text, top_groups
+from .annual import (
+    STATUS_LABELS,
+    STATUS_ORDER,
+    STATUS_TAGS,
+    add_months,
+    date_text,
+    evaluation_text,
+    lead_text,
+    top_groups,
+)
 from .models import Action, AnnualPlan, AnnualPlanEntry, QuarterlyReview, ReviewNarrative
 
 FINAL_MESSAGE = "This review is final, so it cannot change."
@@ -124,14 +133,34 @@ def _end_of_day(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
 
 
-def statuses_at(plan: AnnualPlan, on: dt.date) -> list[tuple[int | None, str]]:
-    """(entry's strategic priority id, status on ``on``) for each action in the plan.
+@dataclass(frozen=True)
+class ActionAt:
+    """One action of the plan as it stood at the end of the quarter."""
 
-    Two queries: the entries with their actions' current fields, and the actions' history up to
-    the end of ``on``."""
+    action_id: int
+    priority_id: int | None
+    status: str
+    completed_on: dt.date | None
+    is_public: bool  # listed by name in the report (public action, public or no group)
+
+
+def statuses_at(plan: AnnualPlan, on: dt.date) -> list[ActionAt]:
+    """Each action in the plan with its status on ``on``, in the plan's order.
+
+    Two queries: the entries with their actions' current fields, and — for a day already past —
+    the actions' history up to the end of ``on``."""
     rows = list(
-        AnnualPlanEntry.objects.filter(plan=plan).values_list(
-            "action_id", "strategic_priority_id", "action__status", "action__due_on", "action__completed_on"
+        AnnualPlanEntry.objects.filter(plan=plan)
+        .order_by("strategic_priority__position", "position", "pk")
+        .values_list(
+            "action_id",
+            "strategic_priority_id",
+            "action__status",
+            "action__due_on",
+            "action__completed_on",
+            "action__is_public",
+            "action__group_id",
+            "action__group__is_public",
         )
     )
     recorded: dict[int, tuple[str, dt.date | None, dt.date | None]] = {}
@@ -147,10 +176,16 @@ def statuses_at(plan: AnnualPlan, on: dt.date) -> list[tuple[int | None, str]]:
         for pk, status, due_on, completed_on in history.iterator(chunk_size=2000):
             recorded.setdefault(pk, (status, due_on, completed_on))
     result = []
-    for action_id, priority_id, status, due_on, completed_on in rows:
+    for action_id, priority_id, status, due_on, completed_on, public, group_id, group_public in rows:
         status, due_on, completed_on = recorded.get(action_id, (status, due_on, completed_on))
         result.append(
-            (priority_id, status_at(status=status, due_on=due_on, completed_on=completed_on, on=on))
+            ActionAt(
+                action_id=action_id,
+                priority_id=priority_id,
+                status=status_at(status=status, due_on=due_on, completed_on=completed_on, on=on),
+                completed_on=completed_on,
+                is_public=bool(public and (group_id is None or group_public)),
+            )
         )
     return result
 
@@ -208,12 +243,68 @@ def _number(value) -> str:
 
 
 @dataclass
+class ReportAction:
+    """An action named in the review: done in the quarter, or overdue or at risk at its end."""
+
+    action: Action
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def status_tag(self) -> str:
+        return STATUS_TAGS[self.status]
+
+    @property
+    def group_name(self) -> str:
+        return self.action.group.name if self.action.group_id else "Partnership-level"
+
+    @property
+    def lead(self) -> str:
+        return lead_text(self.action, show_names=False)
+
+    @property
+    def due(self) -> str:
+        return date_text(self.action.due_on) if self.action.due_on else "Not set"
+
+    @property
+    def evaluation(self) -> str:
+        return evaluation_text(self.action)
+
+
+@dataclass
+class ActionList:
+    """Up to ``LISTED`` public actions, and how many more there are."""
+
+    LISTED = 25
+
+    rows: list[ReportAction] = field(default_factory=list)
+    more: int = 0  # public ones beyond the first LISTED
+    not_public: int = 0
+
+    @property
+    def total(self) -> int:
+        return len(self.rows) + self.more + self.not_public
+
+
+@dataclass
 class PriorityReview:
     priority: StrategicPriority | None
     counts: list[StatusCount]
     rag: str
     indicators: list[IndicatorRow] = field(default_factory=list)
     narrative: str = ""
+    completed: ActionList = field(default_factory=ActionList)
+    exceptions: ActionList = field(default_factory=ActionList)
+
+    @property
+    def report_lists(self) -> list[tuple[str, ActionList]]:
+        return [
+            ("Done in the quarter", self.completed),
+            ("Overdue or at risk at the end of the quarter", self.exceptions),
+        ]
 
     @property
     def title(self) -> str:
@@ -360,6 +451,30 @@ class ReviewPage:
         return [label for _, label in STATUS_ORDER]
 
 
+def _action_lists(completed, exceptions) -> dict[tuple[str, int | None], ActionList]:
+    """The public actions to name under each priority (the first ``ActionList.LISTED`` in the
+    plan's order), and counts of the rest. One query for the named actions."""
+    lists: dict[tuple[str, int | None], ActionList] = defaultdict(ActionList)
+    wanted: dict[int, tuple[tuple[str, int | None], str]] = {}
+    for kind, rows_by_priority in (("completed", completed), ("exceptions", exceptions)):
+        for priority_id, rows in rows_by_priority.items():
+            action_list = lists[(kind, priority_id)]
+            public = [row for row in rows if row.is_public]
+            action_list.not_public = len(rows) - len(public)
+            action_list.more = max(0, len(public) - ActionList.LISTED)
+            for row in public[: ActionList.LISTED]:
+                wanted[row.action_id] = ((kind, priority_id), row.status)
+    if wanted:
+        actions = Action.objects.filter(pk__in=list(wanted)).select_related(
+            "group", "lead", "lead_organisation"
+        )
+        by_pk = {action.pk: action for action in actions}
+        for pk, (key, status) in wanted.items():  # in the plan's order
+            if pk in by_pk:
+                lists[key].rows.append(ReportAction(action=by_pk[pk], status=status))
+    return lists
+
+
 def review_page(review: QuarterlyReview) -> ReviewPage:
     """Everything the review's page and report show (a fixed number of queries)."""
     plan = review.plan
@@ -368,8 +483,15 @@ def review_page(review: QuarterlyReview) -> ReviewPage:
         StrategicPriority.objects.filter(strategy_id=plan.strategy_id).order_by("position", "pk")
     )
     tallies: dict[int | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for priority_id, status in statuses_at(plan, on):
-        tallies[priority_id][status] += 1
+    completed: dict[int | None, list[ActionAt]] = defaultdict(list)
+    exceptions: dict[int | None, list[ActionAt]] = defaultdict(list)
+    for row in statuses_at(plan, on):
+        tallies[row.priority_id][row.status] += 1
+        if row.status == Action.Status.DONE and row.completed_on and row.completed_on >= review.period_start:
+            completed[row.priority_id].append(row)
+        elif row.status in (Action.OVERDUE, Action.Status.AT_RISK):
+            exceptions[row.priority_id].append(row)
+    lists = _action_lists(completed, exceptions)
     indicators = defaultdict(list)
     for indicator in (
         Indicator.objects.filter(priority__in=priorities)
@@ -401,6 +523,8 @@ def review_page(review: QuarterlyReview) -> ReviewPage:
                 ),
                 indicators=rows,
                 narrative=narratives.get(pk, "") if pk else "",
+                completed=lists[("completed", pk)],
+                exceptions=lists[("exceptions", pk)],
             )
         )
     return ReviewPage(review=review, plan=plan, as_at=on, priorities=blocks)
@@ -435,7 +559,11 @@ def draft_recommendation(page: ReviewPage) -> str:
 def review_create(*, plan: AnnualPlan, period_start: dt.date, by=None) -> QuarterlyReview:
     """A review of one quarter of the plan's year (one per quarter), with an empty narrative for
     each strategic priority and a draft recommendation."""
-    plan = AnnualPlan.objects.select_for_update().select_related("partnership", "strategy").get(pk=plan.pk)
+    plan = (
+        AnnualPlan.objects.select_for_update(of=("self",))
+        .select_related("partnership", "strategy")
+        .get(pk=plan.pk)
+    )
     quarters = dict(plan_quarters(plan))
     if period_start not in quarters:
         raise ValidationError({"period_start": "Choose one of the quarters of the plan's year."})
@@ -458,7 +586,7 @@ def review_create(*, plan: AnnualPlan, period_start: dt.date, by=None) -> Quarte
 
 
 def _lock(review: QuarterlyReview) -> QuarterlyReview:
-    locked = QuarterlyReview.objects.select_for_update().select_related("plan").get(pk=review.pk)
+    locked = QuarterlyReview.objects.select_for_update(of=("self",)).select_related("plan").get(pk=review.pk)
     if locked.status == QuarterlyReview.Status.FINAL:
         raise ValidationError(FINAL_MESSAGE)
     return locked
@@ -535,8 +663,8 @@ def review_to_agenda(*, review: QuarterlyReview, meeting, by=None):
     from tandem.meetings.services import agenda_item_add, paper_add
 
     review = (
-        QuarterlyReview.objects.select_for_update()
-        .select_related("plan", "plan__partnership", "plan__strategy", "agenda_item")
+        QuarterlyReview.objects.select_for_update(of=("self",))
+        .select_related("plan", "plan__partnership", "plan__strategy")
         .get(pk=review.pk)
     )
     if review.status != QuarterlyReview.Status.FINAL:
@@ -685,6 +813,31 @@ def report_docx(review: QuarterlyReview, page: ReviewPage | None = None) -> byte
             f"{priority.total} action{'s' if priority.total != 1 else ''}"
             + (f": {counts}." if counts else ".")
         )
+        for heading, action_list in priority.report_lists:
+            document.add_paragraph().add_run(heading).bold = True
+            if action_list.rows:
+                _docx_table(
+                    document,
+                    ["Action", "Group", "Who leads", "Date for completion", "Status", "Did it work?"],
+                    [
+                        [
+                            row.action.description,
+                            row.group_name,
+                            row.lead,
+                            row.due,
+                            row.status_label,
+                            row.evaluation,
+                        ]
+                        for row in action_list.rows
+                    ],
+                )
+            if action_list.more:
+                document.add_paragraph(f"And {action_list.more} more: see the plan online.")
+            if action_list.not_public:
+                verb = "s are" if action_list.not_public != 1 else " is"
+                document.add_paragraph(f"{action_list.not_public} further action{verb} not public.")
+            if not action_list.total:
+                document.add_paragraph("None.")
         if priority.indicators:
             _docx_table(
                 document,
