@@ -43,6 +43,8 @@ fi
 
 echo "==> Loading the demo partnership"
 "$BIN/python" manage.py load_demo | tee var/demo-logins.txt
+# The weekly digest to action leads queues its next run itself; start the chain (once).
+"$BIN/python" manage.py send_action_digests --enqueue >/dev/null
 
 pids=()
 stop() {

@@ -647,3 +647,204 @@ def test_the_plan_page_makes_no_query_per_action(client, cast, strategy, asb, dj
 
     assert response.content.decode().count("Action to be carried out") == 1  # one table for the priority
     assert "Action 59" in response.content.decode()
+
+
+# --- Long plans: the first actions of each priority, and a priority's own pages ------------------
+
+
+def _many(cast, priority, count: int, *, start: int = 0, **fields) -> None:
+    """``count`` actions of cast.group under ``priority``, "Action 000" … in the plan's order."""
+    fields.setdefault("group", cast.group)
+    Action.objects.bulk_create(
+        Action(
+            partnership=cast.partnership,
+            description=f"Action {n:03d}",
+            issue="Speeding",
+            lead_organisation=cast.police,
+            strategic_priority=priority,
+            due_on=dt.date(2026, 5, 1) + dt.timedelta(days=n),
+            **fields,
+        )
+        for n in range(start, start + count)
+    )
+
+
+def _approved_plan(cast, strategy) -> AnnualPlan:
+    plan = _compile(cast, strategy)
+    _approve(cast, plan)
+    return plan
+
+
+def test_the_plan_page_shows_the_first_50_actions_of_a_priority_and_links_to_the_rest(
+    client, cast, strategy, asb, rural
+):
+    # (closed statuses: an open action past its date would count as overdue, whatever the day)
+    _many(cast, asb, 60, status=Action.Status.CANCELLED)
+    Action.objects.filter(description__in=["Action 000", "Action 059"]).update(
+        status=Action.Status.DONE, worked="yes"
+    )
+    _many(cast, rural, 3, start=100)
+    plan = _approved_plan(cast, strategy)
+
+    html = client.get(plan.get_absolute_url()).content.decode()
+
+    asb_section = html[html.index(f'id="priority-{asb.pk}"') : html.index(f'id="priority-{rural.pk}"')]
+    assert "Anti-social behaviour</a> (60 actions)" in html
+    # the counts are of every action, the 51st to 60th too …
+    assert ">Done</strong> 2<" in asb_section and ">Cancelled</strong> 58<" in asb_section
+    # … the table the first 50 in the plan's order …
+    assert "The first 50 of 60 actions, in the plan's order." in asb_section
+    assert asb_section.index("Action 000") < asb_section.index("Action 001") < asb_section.index("Action 049")
+    assert "Action 050" not in html and "Action 059" not in html
+    # … and a link to all of them; the short priority needs none
+    assert f'href="?priority={asb.slug}">See all 60 actions under Anti-social behaviour</a>' in asb_section
+    assert "Action 102" in html and f"?priority={rural.slug}" not in html
+
+
+def test_a_priority_page_shows_all_its_actions_100_to_a_page(client, cast, strategy, asb, rural):
+    _many(cast, asb, 150)
+    _many(cast, rural, 1, start=900)
+    plan = _approved_plan(cast, strategy)
+    url = plan.get_absolute_url()
+
+    first = client.get(url, {"priority": asb.slug})
+    second = client.get(url, {"priority": asb.slug, "page": 2})
+
+    assert first.status_code == second.status_code == 200
+    html = first.content.decode()
+    assert '<h1 class="govuk-heading-xl">Anti-social behaviour</h1>' in html
+    assert "Actions 1 to 100 of 150, in the plan's order." in html
+    assert "Action 000" in html and "Action 099" in html and "Action 100" not in html
+    assert "Action 900" not in html  # another priority's
+    assert 'class="govuk-pagination"' in html and f'href="?priority={asb.slug}&amp;page=2" rel="next"' in html
+    assert 'aria-current="page">1</a>' in html and 'rel="prev"' not in html
+    html = second.content.decode()
+    assert "Actions 101 to 150 of 150" in html
+    assert "Action 100" in html and "Action 149" in html and "Action 099" not in html
+    assert f'href="?priority={asb.slug}&amp;page=1" rel="prev"' in html and 'rel="next"' not in html
+    assert 'aria-current="page">2</a>' in html
+    assert f'href="{url}#priority-{asb.pk}">Back to the whole plan</a>' in html
+
+
+def test_a_priority_page_counts_every_action_and_says_how_many_are_not_public(client, cast, strategy, asb):
+    _many(cast, asb, 3, status=Action.Status.DONE, worked="yes")
+    _many(cast, asb, 2, start=10, is_public=False)
+    plan = _approved_plan(cast, strategy)
+
+    html = client.get(plan.get_absolute_url(), {"priority": asb.slug}).content.decode()
+
+    assert ">Done</strong> 3<" in html and "Not started" not in html and "Overdue" not in html
+    assert "Action 010" not in html and "2 further actions are not public." in html
+    assert 'class="govuk-pagination"' not in html  # one page: no pagination
+
+
+@pytest.mark.parametrize(
+    "query, message, shows",
+    [
+        (
+            {"priority": "no-such-priority"},
+            "There is no strategic priority “no-such-priority” in this plan",
+            "000",
+        ),
+        (
+            {"priority": "anti-social-behaviour", "page": "x"},
+            "“x” is not a page number: this is page 1 of 2",
+            "000",
+        ),
+        (
+            {"priority": "anti-social-behaviour", "page": "0"},
+            "There is no page 0: this is page 1 of 2",
+            "000",
+        ),
+        (
+            {"priority": "anti-social-behaviour", "page": "9"},
+            "There is no page 9: this is page 2 of 2",
+            "100",
+        ),
+        ({"priority": "anti-social-behaviour", "page": "1" * 30}, "is not a page number", "000"),
+    ],
+)
+def test_a_priority_or_page_that_does_not_exist_is_a_400_that_still_shows_the_plan(
+    client, cast, strategy, asb, query, message, shows
+):
+    _many(cast, asb, 101)
+    plan = _approved_plan(cast, strategy)
+
+    response = client.get(plan.get_absolute_url(), query)
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "There is a problem" in html and message in html and "<title>Error: " in html
+    assert f"Action {shows}" in html
+
+
+def test_a_priority_page_makes_no_query_per_action(
+    client, cast, strategy, asb, django_assert_max_num_queries
+):
+    _many(cast, asb, 250)
+    plan = _approved_plan(cast, strategy)
+    client.force_login(cast.member)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(plan.get_absolute_url(), {"priority": asb.slug, "page": 3})
+
+    html = response.content.decode()
+    assert "Actions 201 to 250 of 250" in html and "Action 249" in html and "Action 199" not in html
+
+
+def test_the_edit_page_shows_one_priority_in_full_and_returns_to_it_after_a_change(
+    client, cast, strategy, asb
+):
+    _many(cast, asb, 120)
+    plan = _compile(cast, strategy)
+    url = reverse("actionplans:plan-edit", kwargs={"pk": plan.pk})
+    client.force_login(cast.officer)
+
+    overview = client.get(url).content.decode()
+    assert "Action 049" in overview and "Action 050" not in overview
+    assert f'href="?priority={asb.slug}">See all 120 actions under Anti-social behaviour</a>' in overview
+    html = client.get(url, {"priority": asb.slug, "page": 2}).content.decode()
+    assert "Action 100" in html and "Action 119" in html and "Action 099" not in html
+    assert html.count('value="down"') == 19  # the last action of the priority cannot move down
+    moved = plan.entries.get(action__description="Action 110")
+
+    response = client.post(f"{url}?priority={asb.slug}&page=2", {"entry": moved.pk, "op": "up"})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?priority={asb.slug}&page=2"
+    order = [Action.objects.get(pk=pk).description for pk in _entries(plan)[108:111]]
+    assert order == ["Action 108", "Action 110", "Action 109"]
+
+
+def test_open_actions_past_their_date_are_counted_as_overdue(client, cast, strategy, asb, make_action):
+    plan = _compile(cast, strategy)
+    today = timezone.localdate()
+    for description, due_on in (
+        ("Late one", today - dt.timedelta(days=1)),
+        ("On time", today + dt.timedelta(days=30)),
+    ):
+        action = make_action(
+            description, strategic_priority=asb, due_on=due_on, status=Action.Status.ON_TRACK
+        )
+        annual.entry_add(plan=plan, action=action, by=cast.officer)
+    client.force_login(cast.officer)
+
+    html = client.get(plan.get_absolute_url()).content.decode()
+
+    assert ">Overdue</strong> 1<" in html and ">On track</strong> 1<" in html
+
+
+def test_actions_whose_priority_was_deleted_have_a_section_and_page_of_their_own(
+    client, cast, strategy, asb, rural
+):
+    _many(cast, rural, 2)
+    plan = _approved_plan(cast, strategy)
+    rural.delete()
+
+    html = client.get(plan.get_absolute_url()).content.decode()
+    page = client.get(plan.get_absolute_url(), {"priority": annual.NO_PRIORITY})
+
+    assert "No strategic priority</a> (2 actions)" in html and "Action 001" in html
+    assert page.status_code == 200
+    assert '<h1 class="govuk-heading-xl">No strategic priority</h1>' in page.content.decode()
+    assert "Action 000" in page.content.decode() and "Action 001" in page.content.decode()

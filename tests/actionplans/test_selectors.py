@@ -266,10 +266,20 @@ def test_the_group_page_row_counts_in_one_query(cast: Cast, make_action, django_
         rows = selectors.group_page_rows(cast.group, viewer)
 
     assert rows[0].label == "Action plan"
-    assert rows[0].values == (("2 open actions, 1 overdue", f"/groups/{cast.group.slug}/actions/"),)
+    assert rows[0].values == (
+        ("Its action plan: 2 open actions, 1 overdue", f"/groups/{cast.group.slug}/actions/"),
+    )
+    assert len(rows) == 1  # the funds are for the group's members and officers only
+
+
+def test_the_groups_insiders_also_get_a_link_to_its_funds(cast: Cast) -> None:
+    rows = selectors.group_page_rows(cast.group, viewer_for(cast.member))
+
+    assert [row.label for row in rows] == ["Action plan", "Funds"]
+    assert rows[1].values == (("Its funds: ledger and statements", f"/groups/{cast.group.slug}/funds/"),)
 
 
 def test_the_group_page_row_says_when_there_are_no_actions(cast: Cast) -> None:
     rows = selectors.group_page_rows(cast.group, viewer_for(None))
 
-    assert rows[0].values[0][0] == "No actions yet"
+    assert rows[0].values[0][0] == "Its action plan: no actions yet"

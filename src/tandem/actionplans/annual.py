@@ -39,14 +39,16 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, router, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q, Window
+from django.db.models.functions import Left, RowNumber
+from django.urls import reverse
 from django.utils import timezone
 
 from tandem.partnership.access import Viewer
 from tandem.partnership.models import Group, Partnership
 from tandem.strategy.models import StrategicPriority, Strategy
 
-from .access import actions_visible_q, is_plan_insider
+from .access import actions_visible_q
 from .models import Action, AnnualPlan, AnnualPlanEntry
 
 FROZEN_MESSAGE = "This plan has been approved, so it cannot change."
@@ -522,32 +524,51 @@ def issue_text(action: Action, *, insider: bool) -> str:
     return "A problem that is not public"
 
 
-@dataclass
-class PlanRow:
-    entry: AnnualPlanEntry
-    action: Action
-    issue: str
-    lead: str
-    evaluation: str
-    status: str
-    status_label: str
-    is_first: bool = False
-    is_last: bool = False
+# The plan page shows the first SHOWN actions of each strategic priority, with a link to the
+# priority's own page, which shows all of them PER_PAGE to a page. With 5,000 actions the whole
+# plan on one page was megabytes of HTML and most of a second to build.
+SHOWN = 50
+PER_PAGE = 100
+# The ?priority= value of the entries whose strategic priority was deleted.
+NO_PRIORITY = "none"
 
-    @property
-    def status_tag(self) -> str:
-        return STATUS_TAGS[self.status]
-
-    @property
-    def group_name(self) -> str:
-        return self.action.group.name if self.action.group_id else "Partnership-level"
+# The columns a row shows, read with values(): no model instances and no query per row.
+ROW_FIELDS = (
+    "pk",
+    "strategic_priority_id",
+    "action_id",
+    "action__issue",
+    "action__problem_id",
+    "action__problem__title",
+    "action__problem__is_public",
+    "action__lead_id",
+    "action__lead__name",
+    "action__lead__show_name_publicly",
+    "action__lead_organisation__name",
+    "action__due_on",
+    "action__status",
+    "action__worked",
+    "action__evaluate_by",
+    "action__group_id",
+    "action__group__name",
+)
+DESCRIPTION_CHARS = 201  # enough for the page's 200 characters and the ellipsis after them
+WORKED_LABELS = dict(Action.Worked.choices)
 
 
 @dataclass
 class PriorityBlock:
+    """One strategic priority of the plan as a viewer sees it: how many of its entries they may
+    see (``count``) and may not (``hidden_count``), by status, and the rows fetched for the page
+    (the first ``SHOWN``, or one page of them). Each row is a dict of the words to show (see
+    ``_row``)."""
+
     priority: StrategicPriority | None
-    rows: list[PlanRow] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)
+    count: int = 0
     hidden_count: int = 0
+    partnership_level_count: int = 0
+    tally: dict[str, int] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -558,75 +579,168 @@ class PriorityBlock:
         return f"priority-{self.priority.pk}" if self.priority else "priority-none"
 
     @property
-    def counts(self) -> list[tuple[str, str, int, str]]:
-        """(status, words, count, tag class) for each status with actions, in the usual order."""
-        tally = defaultdict(int)
-        for row in self.rows:
-            tally[row.status] += 1
-        return [
-            (status, label, tally[status], STATUS_TAGS[status])
-            for status, label in STATUS_ORDER
-            if tally[status]
-        ]
+    def slug(self) -> str:
+        """Its ``?priority=`` value."""
+        return self.priority.slug if self.priority else NO_PRIORITY
 
     @property
-    def partnership_level_count(self) -> int:
-        return sum(1 for row in self.rows if not row.action.group_id)
+    def more(self) -> int:
+        """How many of the entries the viewer may see are not among the rows fetched."""
+        return self.count - len(self.rows)
+
+    @property
+    def counts(self) -> list[tuple[str, str, int, str]]:
+        """(status, words, count, tag class) for each status with actions, in the usual order: every
+        entry the viewer may see, not only the rows shown."""
+        return [
+            (status, label, self.tally[status], STATUS_TAGS[status])
+            for status, label in STATUS_ORDER
+            if self.tally.get(status)
+        ]
 
 
-def plan_blocks(plan: AnnualPlan, viewer: Viewer, *, include_empty: bool = True) -> list[PriorityBlock]:
-    """The plan's entries the viewer may see, under each of the strategy's priorities, in order;
-    each block also says how many entries the viewer may not see. Three queries."""
-    priorities = list(
-        StrategicPriority.objects.filter(strategy_id=plan.strategy_id).order_by("position", "pk")
+def _visible_entries(plan: AnnualPlan, viewer: Viewer):
+    return AnnualPlanEntry.objects.filter(plan=plan).filter(actions_visible_q(viewer, prefix="action__"))
+
+
+def _row(values: dict, viewer: Viewer, today: dt.date, number: int) -> dict:
+    """The words of one row, from ``ROW_FIELDS`` (the same rules as ``issue_text``, ``lead_text``
+    and ``evaluation_text``, which take a model instance)."""
+    group_id = values["action__group_id"]
+    insider = viewer.is_officer or (group_id is not None and group_id in viewer.group_ids)
+    status, due_on = values["action__status"], values["action__due_on"]
+    if status in Action.OPEN_STATUSES and due_on is not None and due_on < today:
+        status = Action.OVERDUE
+    issue = values["action__issue"]
+    if not issue:
+        if values["action__problem_id"] and (insider or values["action__problem__is_public"]):
+            issue = values["action__problem__title"]
+        else:
+            issue = "A problem that is not public"
+    lead = []
+    if values["action__lead_id"] and (insider or values["action__lead__show_name_publicly"]):
+        lead.append(values["action__lead__name"])
+    if values["action__lead_organisation__name"] is not None:
+        lead.append(values["action__lead_organisation__name"])
+    if not lead and values["action__lead_id"]:
+        lead.append("A resident")
+    worked, evaluate_by = values["action__worked"], values["action__evaluate_by"]
+    if worked:
+        evaluation = WORKED_LABELS.get(worked, worked)
+    elif evaluate_by:
+        evaluation = f"To be evaluated by {date_text(evaluate_by)}"
+    elif status == Action.Status.DONE:
+        evaluation = "Not evaluated"
+    else:
+        evaluation = "Not yet"
+    action_id = values["action_id"]
+    return {
+        "number": number,
+        "entry_id": values["pk"],
+        "action_id": action_id,
+        "url": reverse("actionplans:action-detail", kwargs={"pk": action_id}),
+        "description": values["description"],
+        "issue": issue,
+        "lead": ", ".join(lead) or "Not set",
+        "due": date_text(due_on) if due_on else "Not set",
+        "evaluation": evaluation,
+        "group_name": values["action__group__name"],  # None: partnership-level
+        "status": status,
+        "status_label": STATUS_LABELS[status],
+        "status_tag": STATUS_TAGS[status],
+    }
+
+
+def _row_values(entries, *extra: str):
+    return entries.annotate(description=Left("action__description", DESCRIPTION_CHARS)).values(
+        *ROW_FIELDS, "description", *extra
     )
-    blocks = {priority.pk: PriorityBlock(priority=priority) for priority in priorities}
-    entries = (
-        AnnualPlanEntry.objects.filter(plan=plan)
-        .filter(actions_visible_q(viewer, prefix="action__"))
-        .select_related(
-            "action",
-            "action__group",
-            "action__problem",
-            "action__lead",
-            "action__lead_organisation",
-        )
+
+
+def plan_blocks(
+    plan: AnnualPlan, viewer: Viewer, *, include_empty: bool = True, shown: int = SHOWN
+) -> list[PriorityBlock]:
+    """The strategy's priorities in order, each with how many of its entries the viewer may see,
+    by status, how many they may not see, and the first ``shown`` rows in the plan's order (none
+    with ``shown=0``). Entries whose priority was deleted come last, under "No strategic
+    priority". Four queries (three for officers), whatever the number of entries."""
+    priorities = list(
+        StrategicPriority.objects.filter(strategy_id=plan.strategy_id)
+        .only("pk", "title", "slug", "description", "position")
         .order_by("position", "pk")
     )
+    blocks = {priority.pk: PriorityBlock(priority=priority) for priority in priorities}
+    orphans = PriorityBlock(priority=None)
+
+    def block_of(priority_id) -> PriorityBlock:
+        return blocks.get(priority_id, orphans)
+
     today = timezone.localdate()
-    for entry in entries:
-        action = entry.action
-        block = blocks.get(entry.strategic_priority_id)
-        if block is None:
-            block = blocks[entry.strategic_priority_id] = PriorityBlock(priority=None)
-        status = Action.OVERDUE if action.is_overdue_on(today) else action.status
-        insider = is_plan_insider(viewer, action.group)
-        block.rows.append(
-            PlanRow(
-                entry=entry,
-                action=action,
-                issue=issue_text(action, insider=insider),
-                lead=lead_text(action, show_names=insider),
-                evaluation=evaluation_text(action),
-                status=status,
-                status_label=STATUS_LABELS[status],
-            )
+    visible = _visible_entries(plan, viewer)
+    tallies = (
+        visible.values("strategic_priority_id", "action__status")
+        .annotate(
+            n=Count("pk"),
+            overdue=Count("pk", filter=Q(action__due_on__lt=today)),
+            own=Count("pk", filter=Q(action__group__isnull=True)),
         )
-    totals = dict(
-        AnnualPlanEntry.objects.filter(plan=plan)
-        .values("strategic_priority_id")
-        .annotate(n=Count("pk"))
-        .values_list("strategic_priority_id", "n")
+        .order_by()
     )
-    result = []
-    for priority_id, block in blocks.items():
-        block.hidden_count = totals.get(priority_id, 0) - len(block.rows)
-        if block.rows:
-            block.rows[0].is_first = True
-            block.rows[-1].is_last = True
-        if include_empty or block.rows or block.hidden_count:
-            result.append(block)
-    return result
+    for row in tallies:
+        block = block_of(row["strategic_priority_id"])
+        status, n, overdue = row["action__status"], row["n"], row["overdue"]
+        if status not in Action.OPEN_STATUSES:
+            overdue = 0
+        block.count += n
+        block.partnership_level_count += row["own"]
+        block.tally[status] = block.tally.get(status, 0) + n - overdue
+        if overdue:
+            block.tally[Action.OVERDUE] = block.tally.get(Action.OVERDUE, 0) + overdue
+    if not viewer.is_officer:  # officers see every entry: nothing is hidden from them
+        totals = (
+            AnnualPlanEntry.objects.filter(plan=plan)
+            .values("strategic_priority_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+            .values_list("strategic_priority_id", "n")
+        )
+        for priority_id, n in totals:
+            block_of(priority_id).hidden_count += n
+        for block in [*blocks.values(), orphans]:
+            block.hidden_count -= block.count
+    if shown > 0:
+        numbered = visible.annotate(
+            number=Window(
+                RowNumber(),
+                partition_by=[F("strategic_priority_id")],
+                order_by=[F("position").asc(), F("pk").asc()],
+            )
+        ).filter(number__lte=shown)
+        for values in _row_values(numbered.order_by("position", "pk"), "number"):
+            block = block_of(values["strategic_priority_id"])
+            if len(block.rows) < shown:
+                block.rows.append(_row(values, viewer, today, len(block.rows) + 1))
+    result = list(blocks.values())
+    if orphans.count or orphans.hidden_count:
+        result.append(orphans)
+    return [block for block in result if include_empty or block.count or block.hidden_count]
+
+
+def block_rows(
+    plan: AnnualPlan, viewer: Viewer, block: PriorityBlock, *, offset: int, limit: int
+) -> list[dict]:
+    """Rows ``offset + 1`` to ``offset + limit`` of one priority's entries the viewer may see, in the
+    plan's order. One query."""
+    entries = _visible_entries(plan, viewer)
+    if block.priority is not None:
+        entries = entries.filter(strategic_priority_id=block.priority.pk)
+    else:
+        entries = entries.filter(
+            Q(strategic_priority__isnull=True) | ~Q(strategic_priority__strategy_id=plan.strategy_id)
+        )
+    today = timezone.localdate()
+    page = _row_values(entries.order_by("position", "pk"))[offset : offset + limit]
+    return [_row(values, viewer, today, offset + n) for n, values in enumerate(page, start=1)]
 
 
 def entry_candidates(plan: AnnualPlan, *, q: str = ""):

@@ -522,7 +522,13 @@ def group_page_rows(group: Group, viewer: Viewer) -> list:
     )
     url = reverse("actionplans:group-actions", kwargs={"slug": group.slug})
     if not figures["total"]:
-        return [GroupRow(label="Action plan", values=(("No actions yet", url),))]
-    n, m = figures["open"], figures["overdue"]
-    text = f"{n} open action{'' if n == 1 else 's'}, {m} overdue"
-    return [GroupRow(label="Action plan", values=((text, url),))]
+        rows = [GroupRow(label="Action plan", values=(("Its action plan: no actions yet", url),))]
+    else:
+        n, m = figures["open"], figures["overdue"]
+        text = f"Its action plan: {n} open action{'' if n == 1 else 's'}, {m} overdue"
+        rows = [GroupRow(label="Action plan", values=((text, url),))]
+    if is_plan_insider(viewer, group):
+        # The ledger is for the group's members and officers only.
+        funds_url = reverse("actionplans:group-funds", kwargs={"slug": group.slug})
+        rows.append(GroupRow(label="Funds", values=(("Its funds: ledger and statements", funds_url),)))
+    return rows

@@ -6,9 +6,12 @@ Each view parses the request, fetches through an ``access_…`` helper, calls a 
 shown as an error summary with status 400; nothing is written.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -113,29 +116,80 @@ def plan_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _plan_sections(request: HttpRequest, plan: AnnualPlan, viewer) -> dict:
+    """The priorities to show, parsed from the query string: every priority with its first
+    ``annual.SHOWN`` actions, or with ``?priority=<slug>`` that priority's actions in full,
+    ``annual.PER_PAGE`` to a page (``?page=``). A priority that is not in the plan shows the whole
+    plan, a page that does not exist the nearest page, each with an error (status 400)."""
+    slug = request.GET.get("priority", "").strip()
+    context = {"focus": None, "errors": []}
+    if not slug:
+        return {**context, "blocks": annual.plan_blocks(plan, viewer)}
+    blocks = annual.plan_blocks(plan, viewer, shown=0)
+    focus = next((block for block in blocks if block.slug == slug), None)
+    if focus is None:
+        return {
+            "focus": None,
+            "errors": [f"There is no strategic priority “{slug[:60]}” in this plan: choose one below."],
+            "blocks": annual.plan_blocks(plan, viewer),
+        }
+    paginator = Paginator(range(focus.count), annual.PER_PAGE)  # the count is known: no query for it
+    asked = request.GET.get("page", "").strip() or "1"
+    try:
+        page = paginator.page(asked)
+    except InvalidPage:
+        whole = asked.isdecimal() and len(asked) <= 12
+        page = paginator.page(min(max(int(asked) if whole else 1, 1), paginator.num_pages))
+        where = f"this is page {page.number} of {paginator.num_pages}"
+        context["errors"] = [
+            f"There is no page {asked}: {where}."
+            if whole
+            else f"“{asked[:20]}” is not a page number: {where}."
+        ]
+    focus.rows = annual.block_rows(
+        plan, viewer, focus, offset=(page.number - 1) * annual.PER_PAGE, limit=annual.PER_PAGE
+    )
+    return {
+        **context,
+        "blocks": [focus],
+        "focus": focus,
+        "focus_number": blocks.index(focus) + 1,
+        "page": page,
+        "paginator": paginator,
+        "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "page_query": urlencode({"priority": focus.slug}),
+    }
+
+
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Public: an approved annual plan, grouped by strategic priority (the public sees public
-    actions only). Drafts only for officers."""
+    actions only), the first actions of each priority with a link to all of them. Drafts only for
+    officers."""
     plan, can_edit = access_plan_for_user(request.user, pk)
     viewer = viewer_for(request.user)
-    blocks = annual.plan_blocks(plan, viewer)
+    sections = _plan_sections(request, plan, viewer)
+    context = {
+        **sections,
+        "plan": plan,
+        "can_edit": can_edit,
+        "is_draft": plan.status == AnnualPlan.Status.DRAFT,
+        "year": annual.year_label(plan.starts_on, plan.ends_on),
+    }
+    status = 400 if sections["errors"] else 200
+    if sections["focus"] is not None:
+        return render(request, "actionplans/plan_priority.html", context, status=status)
     reviews = plan.reviews.order_by("period_start")
     if not can_edit:
         reviews = reviews.filter(status=QuarterlyReview.Status.FINAL)
-    return render(
-        request,
-        "actionplans/plan_detail.html",
+    blocks = sections["blocks"]
+    context.update(
         {
-            "plan": plan,
-            "blocks": blocks,
-            "can_edit": can_edit,
-            "is_draft": plan.status == AnnualPlan.Status.DRAFT,
             "reviews": reviews,
-            "total": sum(len(block.rows) for block in blocks),
+            "total": sum(block.count for block in blocks),
             "hidden": sum(block.hidden_count for block in blocks),
-            "year": annual.year_label(plan.starts_on, plan.ends_on),
-        },
+        }
     )
+    return render(request, "actionplans/plan_detail.html", context, status=status)
 
 
 def _edit_post(request: HttpRequest, plan: AnnualPlan, add_form: EntryAddForm) -> tuple[list[str], str]:
@@ -181,7 +235,8 @@ def _edit_post(request: HttpRequest, plan: AnnualPlan, add_form: EntryAddForm) -
 @FORM_METHODS
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Officers: add, remove and reorder the plan's actions before it is approved. Works without
-    JavaScript: each button is a small form."""
+    JavaScript: each button is a small form. Shows the first actions of each priority, or one
+    priority in full with ``?priority=`` (as the plan page)."""
     plan, _ = access_plan_for_user(request.user, pk, write=True)
     frozen = plan.status == AnnualPlan.Status.APPROVED
     posting = request.method == "POST"
@@ -202,16 +257,20 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             errors, success = _edit_post(request, plan, add_form)
             if success:
                 messages.success(request, success)
-                return redirect("actionplans:plan-edit", pk=plan.pk)
-    status = 400 if errors or add_form.errors else 200
+                # Back to the same priority and page (each form posts to the page's own address).
+                back = reverse("actionplans:plan-edit", kwargs={"pk": plan.pk})
+                query = {key: request.GET[key][:100] for key in ("priority", "page") if request.GET.get(key)}
+                return redirect(f"{back}?{urlencode(query)}" if query else back)
+    sections = _plan_sections(request, plan, viewer_for(request.user))
+    status = 400 if errors or add_form.errors or sections["errors"] else 200
     return render(
         request,
         "actionplans/plan_edit.html",
         {
+            **sections,
             "plan": plan,
             "frozen": frozen,
-            "blocks": annual.plan_blocks(plan, viewer_for(request.user)),
-            "errors": errors,
+            "errors": errors + sections["errors"],
             "search": search,
             "q": q,
             "add_form": add_form,
