@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tandem.problems",
     "tandem.strategy",
     "tandem.actionplans",
+    "tandem.evidence",
 ]
 
 MIDDLEWARE = [
