@@ -6,11 +6,11 @@ about 174 m — the scale of the anonymised "on or near" map points police.uk sn
 to, and of a street or a park). Coarser cells are derived with ``h3.cell_to_parent``, so
 only the resolution-9 cell is stored (as H3's 64-bit integer).
 
-Idempotency: each incident has a ``row_key`` unique per source — the SHA-1 of the row's
-identifying fields (month, Crime ID, point, location, LSOA, crime type; not the outcome,
-which changes) plus the row's occurrence number among identical rows of the same file, so
-that ASB rows with no Crime ID, and Crime IDs repeated within a month, are all kept, and
-importing the same file again adds nothing.
+Idempotency: each incident has a ``row_key`` unique per source — the Crime ID, or for an ASB
+row (which has none) "asb:" and the SHA-1 of its identifying fields (month, point, location,
+LSOA, type; not the outcome, which changes), numbered among identical keys of the same file
+("…#1", "…#2"): Crime IDs repeated within a month with other locations, and identical ASB rows,
+are all kept, and importing the same file again adds nothing.
 """
 
 from django.conf import settings
@@ -61,8 +61,16 @@ class ImportRun(models.Model):
         REFUSED = "refused", "Refused"
         FAILED = "failed", "Failed"
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="imports")
+    class FileKind(models.TextChoices):
+        STREET = "street", "police.uk street-level crime and ASB"
+        OUTCOMES = "outcomes", "police.uk outcomes"
+        GENERIC = "generic", "Another organisation's log"
+
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.CASCADE, related_name="imports"
+    )
     file_name = models.CharField(max_length=300)
+    file_kind = models.CharField(max_length=20, choices=FileKind.choices, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     rows_read = models.PositiveIntegerField(default=0)
@@ -70,9 +78,11 @@ class ImportRun(models.Model):
     duplicates = models.PositiveIntegerField(default=0)
     without_location = models.PositiveIntegerField(default=0)
     outside_partnership = models.PositiveIntegerField(default=0)
+    bad_row_count = models.PositiveIntegerField(default=0)
     bad_rows = models.JSONField(
-        default=list, blank=True, help_text="[{line, column, reason}] of skipped rows."
+        default=list, blank=True, help_text="[{line, column, reason}] of skipped rows (the first 1,000)."
     )
+    note = models.TextField(blank=True, help_text="What the importer noticed about an accepted file.")
     message = models.TextField(blank=True, help_text="Why a refused file was refused.")
     progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done, for the upload page.")
     uploaded_file = models.FileField(upload_to="evidence-imports/", blank=True)
@@ -92,8 +102,8 @@ class ImportRun(models.Model):
 class Incident(models.Model):
     """One crime or ASB report (police.uk) or complaint (another source)."""
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="incidents")
-    row_key = models.CharField(max_length=48)
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="incidents", db_index=False)
+    row_key = models.CharField(max_length=100)
     crime_id = models.CharField(max_length=80, blank=True)
     month = models.DateField(help_text="The first day of the month it was reported in.")
     occurred_on = models.DateField(null=True, blank=True, help_text="The day, when the source gives one.")
@@ -106,17 +116,25 @@ class Incident(models.Model):
     lsoa_name = models.CharField(max_length=200, blank=True)
     crime_type = models.CharField(max_length=100)
     last_outcome = models.CharField(max_length=200, blank=True)
-    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    outcome_month = models.DateField(
+        null=True, blank=True, help_text="The month of the outcomes file that set the last outcome."
+    )
+    # Indexes are kept to the ones the importer and the pages use: every extra B-tree costs
+    # time on each of millions of inserted rows. The source is the unique key's first column,
+    # the area the first column of the (area, month) index.
+    area = models.ForeignKey(
+        Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     h3_cell = models.BigIntegerField(null=True, blank=True, help_text="H3 resolution-9 cell, as an integer.")
     import_run = models.ForeignKey(
-        ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
 
     class Meta:
         ordering = ["-month", "pk"]
         indexes = [
             models.Index(fields=["area", "month"]),
-            models.Index(fields=["crime_id"]),
+            models.Index(fields=["source", "crime_id"], name="evidence_incident_crime_id"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["source", "row_key"], name="evidence_incident_once"),

@@ -1,0 +1,98 @@
+"""Import police.uk street-level crime and ASB files, and outcomes files, into the evidence."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+from tandem.evidence.importers.police_uk import FileRefused
+from tandem.evidence.models import ImportRun
+from tandem.evidence.placement import Placer
+from tandem.evidence.services import police_file_import, police_files_find, police_import_report
+
+
+class Command(BaseCommand):
+    help = (
+        "Import police.uk files: street-level crime and anti-social behaviour CSVs, outcomes CSVs, "
+        "directories of them and police.uk's monthly .zip archives. Each file is one transaction; "
+        "importing a file again adds nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="+", help="CSV files, .zip archives or directories.")
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help="End by printing the import report as one JSON object per file (one per line).",
+        )
+
+    def handle(self, *args, **options) -> None:
+        try:
+            files = police_files_find(options["paths"])
+        except (FileNotFoundError, FileRefused) as error:
+            raise CommandError(str(error)) from error
+        if not files:
+            raise CommandError("No .csv or .zip files were found there.")
+        placer = Placer.from_database()
+        console = Console(stderr=True)
+        runs: list[ImportRun] = []
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+        ) as progress:
+            overall = progress.add_task(f"{len(files)} files", total=sum(file.size for file in files))
+            done = 0
+            for file in files:
+                task = progress.add_task(file.name.rsplit("/", 1)[-1][:60], total=file.size or 1)
+
+                def advance(read: int, size: int, task=task, done=done) -> None:
+                    progress.update(task, completed=read)
+                    progress.update(overall, completed=done + read)
+
+                run = police_file_import(file=file, placer=placer, progress=advance)
+                runs.append(run)
+                done += file.size
+                progress.update(overall, completed=done)
+                progress.remove_task(task)
+                if not options["json"]:
+                    self._say(run)
+        if options["json"]:
+            for run in runs:
+                self.stdout.write(json.dumps(police_import_report(run), ensure_ascii=False))
+        refused = [run for run in runs if run.status != ImportRun.Status.DONE]
+        if refused and len(refused) == len(runs):
+            raise CommandError(f"{len(refused)} of {len(runs)} files were refused; nothing was imported.")
+
+    def _say(self, run: ImportRun) -> None:
+        if run.status != ImportRun.Status.DONE:
+            self.stdout.write(self.style.ERROR(f"{run.file_name}: refused. {run.message}"))
+            return
+        if run.file_kind == ImportRun.FileKind.OUTCOMES:
+            parts = [
+                f"{run.rows_read:,} outcome rows read",
+                f"{run.imported:,} incidents given a new last outcome",
+                f"{run.duplicates:,} already up to date or not imported",
+            ]
+        else:
+            parts = [
+                f"{run.rows_read:,} rows read",
+                f"{run.imported:,} imported",
+                f"{run.duplicates:,} already there",
+                f"{run.without_location:,} without a location",
+                f"{run.outside_partnership:,} outside every area",
+            ]
+        if run.bad_row_count:
+            parts.append(f"{run.bad_row_count:,} bad rows skipped")
+        self.stdout.write(self.style.SUCCESS(f"{run.file_name}: " + ", ".join(parts) + "."))
+        for bad in run.bad_rows[:10]:
+            column = f", column “{bad['column']}”" if bad["column"] else ""
+            self.stdout.write(self.style.WARNING(f"  line {bad['line']}{column}: {bad['reason']}"))
+        if run.bad_row_count > 10:
+            self.stdout.write(self.style.WARNING(f"  … and {run.bad_row_count - 10:,} more (see --json)."))
+        if run.note:
+            self.stdout.write(f"  {run.note}")

@@ -1,0 +1,357 @@
+"""Importing incidents: every change to the evidence tables goes through here.
+
+One file is one transaction: a file that is refused, or an import killed halfway, leaves no
+incident of that file behind (the import report of a refused file is kept, after the
+rollback). A directory or a police.uk monthly ``.zip`` archive is imported file by file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .importers import police_uk
+from .importers.police_uk import CountingReader, FileRefused
+from .models import ImportRun, Source
+from .placement import NO_AREA, Placer
+from .store import IncidentWriter, counts_add, highest_incident_id, outcomes_update
+
+OGL_ATTRIBUTION = (
+    "Contains public sector information licensed under the Open Government Licence v3.0 (data.police.uk)."
+)
+BAD_ROWS_KEPT = 1000  # in the report; the count is always complete
+
+Progress = Callable[[int, int], None]  # bytes done, bytes in all
+
+
+@dataclass(frozen=True)
+class PoliceFile:
+    """One file to import: a name for the report, its size, and how to open it."""
+
+    name: str
+    size: int
+    opener: Callable[[], BinaryIO]
+
+
+def police_files_find(paths: list[str | Path]) -> list[PoliceFile]:
+    """The CSV files named, the CSVs in the directories named (recursively) and the street and
+    outcomes files inside the .zip archives named or found, in name order."""
+    found: list[PoliceFile] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            candidates = sorted(p for p in path.rglob("*") if p.suffix.lower() in (".csv", ".zip"))
+        elif path.exists():
+            candidates = [path]
+        else:
+            raise FileNotFoundError(f"There is no file or directory “{given}”.")
+        for candidate in candidates:
+            if candidate.suffix.lower() == ".zip":
+                found.extend(_zip_members(candidate))
+            else:
+                found.append(
+                    PoliceFile(
+                        name=str(candidate),
+                        size=candidate.stat().st_size,
+                        opener=lambda candidate=candidate: candidate.open("rb"),
+                    )
+                )
+    return found
+
+
+def _zip_members(archive: Path) -> list[PoliceFile]:
+    try:
+        with zipfile.ZipFile(archive) as opened:
+            members = [
+                info
+                for info in opened.infolist()
+                if not info.is_dir() and re.search(r"-(street|outcomes)\.csv$", info.filename, re.I)
+            ]
+    except zipfile.BadZipFile as error:
+        raise FileRefused(f"“{archive.name}” is not a readable .zip archive ({error}).") from error
+
+    def opener(member: zipfile.ZipInfo) -> Callable[[], BinaryIO]:
+        return lambda: _ZipMemberStream(archive, member)
+
+    return [
+        PoliceFile(name=f"{archive}:{info.filename}", size=info.file_size, opener=opener(info))
+        for info in sorted(members, key=lambda info: info.filename)
+    ]
+
+
+class _ZipMemberStream:
+    """A member of an archive, opened with its archive, seekable back to the start (for the header)."""
+
+    def __init__(self, archive: Path, member: zipfile.ZipInfo) -> None:
+        self._zip = zipfile.ZipFile(archive)
+        self._member = member
+        self._stream = self._zip.open(member)
+
+    def read(self, size: int = -1) -> bytes:
+        return self._stream.read(size)
+
+    def readline(self, size: int = -1) -> bytes:
+        return self._stream.readline(size)
+
+    def tell(self) -> int:
+        return self._stream.tell()
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._stream.seek(offset, whence)
+
+    def close(self) -> None:
+        self._stream.close()
+        self._zip.close()
+
+
+# --- Sources ---------------------------------------------------------------------------
+
+_FORCE_SUFFIXES = re.compile(r"\s+(police service|constabulary|police|service)$", re.I)
+
+
+def force_key(name: str) -> str:
+    """A force's name without "Police", "Constabulary" or "Police Service", which police.uk has
+    changed over the years (Leicestershire Constabulary, now Leicestershire Police)."""
+    return _FORCE_SUFFIXES.sub("", name.strip()) or name.strip()
+
+
+def source_for_force(force: str) -> Source:
+    key = force_key(force) or "Unknown force"
+    slug = "police-uk-" + slugify(key)
+    source = Source.objects.filter(slug=slug).first()
+    if source is None:
+        source = Source.objects.create(
+            name=f"police.uk: {key}",
+            slug=slug,
+            kind=Source.Kind.POLICE_UK,
+            attribution=OGL_ATTRIBUTION,
+        )
+    return source
+
+
+class _Sources:
+    def __init__(self) -> None:
+        self.by_force: dict[str, int] = {}
+
+    def ids(self, forces: list[str]) -> list[int]:
+        by_force = self.by_force
+        for force in set(forces) - by_force.keys():
+            by_force[force] = source_for_force(force).pk
+        return [by_force[force] for force in forces]
+
+
+# --- Import ----------------------------------------------------------------------------
+
+
+@contextmanager
+def _opened(file: PoliceFile) -> Iterator[BinaryIO]:
+    stream = file.opener()
+    try:
+        yield stream
+    finally:
+        stream.close()
+
+
+def police_file_import(
+    *,
+    file: PoliceFile,
+    placer: Placer | None = None,
+    started_by=None,
+    run: ImportRun | None = None,
+    progress: Progress | None = None,
+) -> ImportRun:
+    """Import one police.uk street or outcomes file in one transaction; return its report."""
+    placer = placer or Placer.from_database()
+    if run is None:
+        run = ImportRun(file_name=file.name[-300:], started_by=started_by)
+    run.status = ImportRun.Status.RUNNING
+    try:
+        with _opened(file) as raw:
+            header = police_uk.file_kind(raw)
+            run.source = _first_source(raw, header)
+            run.file_kind = header.kind
+            counting = CountingReader(raw)
+            with transaction.atomic():
+                run.save()
+                if header.kind == "street":
+                    _street_import(run, counting, file.size, placer, progress)
+                else:
+                    _outcomes_import(run, counting, file.size, progress)
+                run.content_hash = counting.sha256.hexdigest()
+                run.status = ImportRun.Status.DONE
+                run.note = header.note
+                run.progress = 100
+                run.finished_at = timezone.now()
+                run.save()
+    except FileRefused as refused:
+        _refuse(run, str(refused))
+    return run
+
+
+def _first_source(raw: BinaryIO, header: police_uk.Header) -> Source:
+    """The source of a file's first row (the force that reported it); a file with no rows is filed
+    under an unknown force so that its (empty) report is still kept."""
+    start = raw.tell()
+    head = raw.read(1 << 16)
+    raw.seek(start)
+    lines = head.decode("utf-8", errors="replace").splitlines()
+    force = ""
+    if len(lines) > 1:
+        cells = next(csv.reader([lines[1]]), [])
+        position = header.index["Reported by"]
+        if len(cells) > position:
+            force = cells[position]
+    return source_for_force(force or "Unknown force")
+
+
+def _refuse(run: ImportRun, message: str) -> None:
+    run.status = ImportRun.Status.REFUSED
+    run.message = message
+    run.imported = run.duplicates = run.without_location = run.outside_partnership = 0
+    run.finished_at = timezone.now()
+    if run.source_id is not None and not Source.objects.filter(pk=run.source_id).exists():
+        run.source = None
+    if run.pk and not ImportRun.objects.filter(pk=run.pk).exists():
+        run.pk = None  # it was created inside the rolled-back transaction
+    run.save()
+
+
+def _bad_rows_add(run: ImportRun, bad: list[police_uk.BadRow], counter: list[int]) -> None:
+    counter[0] += len(bad)
+    room = BAD_ROWS_KEPT - len(run.bad_rows)
+    if room > 0:
+        run.bad_rows.extend(row.as_dict() for row in bad[:room])
+
+
+def _street_import(run: ImportRun, raw: CountingReader, size: int, placer: Placer, progress) -> None:
+    sources = _Sources()
+    writer = IncidentWriter()
+    after_id = highest_incident_id()
+    run.bad_rows = []
+    bad_count = [0]
+    rows_read = without_location = outside = good = 0
+    try:
+        for chunk in police_uk.street_chunks(raw):
+            rows_read += chunk.rows_read
+            _bad_rows_add(run, chunk.bad_rows, bad_count)
+            if not len(chunk):
+                continue
+            good += len(chunk)
+            placed = placer.place(chunk.longitude, chunk.latitude, chunk.lsoa_code)
+            no_point = np.isnan(chunk.longitude)
+            without_location += int(no_point.sum())
+            outside += int((placed.area == NO_AREA).sum())
+            source_ids = sources.ids(chunk.reported_by)
+            latitude = [
+                None if no else value for no, value in zip(no_point, chunk.latitude.tolist(), strict=True)
+            ]
+            longitude = [
+                None if no else value for no, value in zip(no_point, chunk.longitude.tolist(), strict=True)
+            ]
+            areas = [area or None for area in placed.area.tolist()]
+            cells = [cell or None for cell in placed.cell.tolist()]
+            months = [month.isoformat() for month in chunk.month]
+            run_ids = [run.pk] * len(chunk)
+            writer.write(
+                list(
+                    zip(
+                        source_ids,
+                        chunk.row_key,
+                        chunk.crime_id,
+                        months,
+                        chunk.reported_by,
+                        chunk.falls_within,
+                        latitude,
+                        longitude,
+                        chunk.location,
+                        chunk.lsoa_code,
+                        chunk.lsoa_name,
+                        chunk.crime_type,
+                        chunk.last_outcome,
+                        areas,
+                        cells,
+                        run_ids,
+                        strict=True,
+                    )
+                )
+            )
+            if progress:
+                progress(raw.bytes_read, size)
+        counts_add(run_id=run.pk, after_id=after_id, ancestors=placer.ancestors)
+    finally:
+        writer.close()
+    run.rows_read = rows_read
+    run.imported = writer.inserted
+    run.duplicates = good - writer.inserted
+    run.without_location = without_location
+    run.outside_partnership = outside
+    run.bad_row_count = bad_count[0]
+
+
+def _nullable(values: np.ndarray, missing: np.ndarray) -> list[float | None]:
+    return [None if gone else value for gone, value in zip(missing.tolist(), values.tolist(), strict=True)]
+
+
+def _outcomes_import(run: ImportRun, raw: CountingReader, size: int, progress) -> None:
+    """Apply a file's outcomes: a Crime ID listed twice in the file takes its last outcome, so
+    importing the file again changes nothing."""
+    run.bad_rows = []
+    bad_count = [0]
+    rows_read = 0
+    latest: dict[str, tuple[str, dt.date]] = {}
+    for chunk in police_uk.outcomes_chunks(raw):
+        rows_read += chunk.rows_read
+        _bad_rows_add(run, chunk.bad_rows, bad_count)
+        for crime_id, month, outcome in zip(chunk.crime_id, chunk.month, chunk.outcome, strict=True):
+            known = latest.get(crime_id)
+            if known is None or month >= known[1]:
+                latest[crime_id] = (outcome, month)
+        if progress:
+            progress(raw.bytes_read, size)
+    # Outcomes are filed under the run's source (the force of the file's first row).
+    rows = [
+        (outcome, month, run.source_id, crime_id, month, month, outcome)
+        for crime_id, (outcome, month) in latest.items()
+    ]
+    updated = 0
+    for start in range(0, len(rows), 10_000):
+        updated += outcomes_update(rows[start : start + 10_000])
+    run.rows_read = rows_read
+    run.imported = updated
+    run.duplicates = rows_read - bad_count[0] - updated  # already applied, newer, or not imported
+    run.bad_row_count = bad_count[0]
+
+
+def police_import_report(run: ImportRun) -> dict:
+    """The import report as one JSON-able object (``--json`` prints one per file)."""
+    return {
+        "file": run.file_name,
+        "status": run.status,
+        "kind": run.file_kind,
+        "source": run.source.name if run.source_id else None,
+        "rows_read": run.rows_read,
+        "imported": run.imported,
+        "duplicates": run.duplicates,
+        "without_location": run.without_location,
+        "outside_partnership": run.outside_partnership,
+        "bad_row_count": run.bad_row_count,
+        "bad_rows": run.bad_rows,
+        "message": run.message,
+        "note": run.note,
+    }
+
+
+def month_first(day: dt.date) -> dt.date:
+    return day.replace(day=1)
