@@ -281,6 +281,21 @@ def _args(cast: Cast) -> dict[str, dict[str, object]]:
         **_meeting_args(cast),
         **_problem_args(cast),
         **_plan_args(cast),
+        **_evidence_args(cast),
+    }
+
+
+def _evidence_args(cast: Cast) -> dict[str, dict[str, object]]:
+    """The dashboard of cast.neighbourhood (no incidents: the page says so) and an upload's report."""
+    from tandem.evidence.models import ImportRun
+
+    run = ImportRun.objects.create(file_name="2024-01-test-street.csv", status=ImportRun.Status.DONE)
+    area = {"slug": cast.neighbourhood.slug}
+    return {
+        "evidence:area-dashboard": area,
+        "evidence:area-figures-csv": area,
+        "evidence:area-hotspots-geojson": area,
+        "evidence:import-detail": {"pk": run.pk},
     }
 
 
@@ -416,6 +431,14 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "problems:group-escalations": OFFICERS,  # the board's; its own members would see it too
     # deciding is for the receiving group's organisers and officers; outsiders are told "not found"
     "problems:escalation-decide": (302, 404, 403, 200, 200),
+    # Evidence: counts and hotspots are public; importing is for officers, whose reports are theirs.
+    "evidence:index": OPEN,
+    "evidence:area-dashboard": OPEN,
+    "evidence:area-figures-csv": OPEN,
+    "evidence:area-hotspots-geojson": OPEN,
+    "evidence:import-list": OFFICERS,
+    "evidence:import-create": OFFICERS,
+    "evidence:import-detail": (302, 404, 404, 200, 200),
 }
 
 
@@ -441,6 +464,7 @@ def _tandem_names() -> list[str]:
         "problems:",
         "strategy:",
         "actionplans:",
+        "evidence:",
     )
     return sorted({name for name, _ in _named_patterns() if name.startswith(tandem_namespaces)})
 

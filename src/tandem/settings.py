@@ -249,6 +249,11 @@ SPECTACULAR_SETTINGS = {
 MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
 
+# --- Evidence ----------------------------------------------------------------
+# The largest police.uk file or monthly archive the upload page takes (a national month is
+# about 150 MB of CSV; the command line takes any size).
+EVIDENCE_UPLOAD_MAX_BYTES = env_int("EVIDENCE_UPLOAD_MAX_BYTES", 250 * 1024 * 1024)
+
 # --- Security ----------------------------------------------------------------
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("tandem.problems.urls")),
     path("", include("tandem.strategy.urls")),
     path("", include("tandem.actionplans.urls")),
+    path("", include("tandem.evidence.urls")),
     path("api/v1/", include("tandem.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -15,6 +15,7 @@ are all kept, and importing the same file again adds nothing.
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 from tandem.places.models import Area
 
@@ -86,6 +87,14 @@ class ImportRun(models.Model):
     message = models.TextField(blank=True, help_text="Why a refused file was refused.")
     progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done, for the upload page.")
     uploaded_file = models.FileField(upload_to="evidence-imports/", blank=True)
+    upload = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="parts",
+        help_text="For a file inside an uploaded .zip archive: the archive's upload.",
+    )
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -97,6 +106,19 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display().lower()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evidence:import-detail", kwargs={"pk": self.upload_id or self.pk})
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.REFUSED, self.Status.FAILED)
+
+    @property
+    def display_name(self) -> str:
+        """The file's own name, without the folders it was read from."""
+        inside = self.file_name.rsplit(":", 1)[-1]
+        return inside.rsplit("/", 1)[-1]
 
 
 class Incident(models.Model):

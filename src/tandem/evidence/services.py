@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import re
 import zipfile
 from collections.abc import Callable, Iterator
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -355,3 +357,120 @@ def police_import_report(run: ImportRun) -> dict:
 
 def month_first(day: dt.date) -> dt.date:
     return day.replace(day=1)
+
+
+# --- Imports started from the web --------------------------------------------------------
+
+UPLOAD_SUFFIXES = (".csv", ".zip")
+
+
+def _progress_path(run_id: int) -> Path:
+    return Path(settings.MEDIA_ROOT) / "evidence-imports" / "progress" / f"{run_id}.json"
+
+
+def import_progress_write(run_id: int, percent: int, *, file: str = "") -> None:
+    """Write how far an upload's import has gone where the upload page can read it.
+
+    The import itself runs in one transaction per file, which no other connection can see
+    into (and SQLite lets no one else write meanwhile), so progress goes to a small file
+    beside the uploads instead; the web server and the worker share MEDIA_ROOT."""
+    path = _progress_path(run_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".tmp")
+    partial.write_text(json.dumps({"percent": percent, "file": file}))
+    partial.replace(path)
+
+
+def import_progress_read(run: ImportRun) -> dict:
+    if run.is_finished:
+        return {"percent": 100, "file": ""}
+    try:
+        return json.loads(_progress_path(run.pk).read_text())
+    except (OSError, ValueError):
+        return {"percent": run.progress, "file": ""}
+
+
+def import_upload_start(*, uploaded_file, started_by) -> ImportRun:
+    """Keep an uploaded police.uk file (.csv) or monthly archive (.zip) and queue its import."""
+    from .tasks import import_upload_task
+
+    with transaction.atomic():
+        run = ImportRun(
+            file_name=Path(uploaded_file.name).name[-300:],
+            status=ImportRun.Status.QUEUED,
+            started_by=started_by,
+        )
+        run.uploaded_file.save(Path(uploaded_file.name).name, uploaded_file, save=False)
+        run.save()
+        run_id = run.pk
+        transaction.on_commit(lambda: import_upload_task.enqueue(run_id))
+    return run
+
+
+def import_upload_run(*, run_id: int) -> ImportRun:
+    """The background task's work: import the uploaded file (or each file of the archive)."""
+    run = ImportRun.objects.get(pk=run_id)
+    if run.is_finished:
+        return run
+    path = Path(run.uploaded_file.path)
+    placer = Placer.from_database()
+    try:
+        if path.suffix.lower() == ".zip":
+            _import_archive(run, path, placer)
+        else:
+            file = PoliceFile(name=run.file_name, size=path.stat().st_size, opener=lambda: path.open("rb"))
+
+            def progress(read: int, size: int) -> None:
+                import_progress_write(run.pk, min(99, read * 100 // max(size, 1)), file=run.file_name)
+
+            police_file_import(file=file, placer=placer, run=run, progress=progress)
+    except Exception as error:  # the upload page must say it failed, whatever went wrong
+        run.refresh_from_db()
+        run.status = ImportRun.Status.FAILED
+        run.message = f"The import stopped with an error: {error}"
+        run.finished_at = timezone.now()
+        run.save()
+        raise
+    finally:
+        _progress_path(run.pk).unlink(missing_ok=True)
+    return run
+
+
+def _import_archive(run: ImportRun, path: Path, placer: Placer) -> None:
+    run.status = ImportRun.Status.RUNNING
+    run.save(update_fields=["status"])
+    try:
+        members = _zip_members(path)
+    except FileRefused as refused:
+        _refuse(run, str(refused))
+        return
+    if not members:
+        _refuse(
+            run, "The archive holds no police.uk street or outcomes files (…-street.csv, …-outcomes.csv)."
+        )
+        return
+    total = sum(member.size for member in members) or 1
+    done = 0
+    for member in members:
+        inside = member.name.rsplit(":", 1)[-1]
+        part = ImportRun(file_name=f"{run.file_name}:{inside}"[-300:], started_by=run.started_by, upload=run)
+
+        def progress(read: int, size: int, done=done, inside=inside) -> None:
+            import_progress_write(run.pk, min(99, (done + read) * 100 // total), file=inside)
+
+        police_file_import(file=member, placer=placer, run=part, progress=progress)
+        done += member.size
+    parts = list(run.parts.all())
+    run.rows_read = sum(part.rows_read for part in parts)
+    run.imported = sum(part.imported for part in parts)
+    run.duplicates = sum(part.duplicates for part in parts)
+    run.without_location = sum(part.without_location for part in parts)
+    run.outside_partnership = sum(part.outside_partnership for part in parts)
+    run.bad_row_count = sum(part.bad_row_count for part in parts)
+    refused = [part for part in parts if part.status != ImportRun.Status.DONE]
+    run.status = ImportRun.Status.DONE if len(refused) < len(parts) else ImportRun.Status.REFUSED
+    if refused:
+        run.message = f"{len(refused)} of the {len(parts)} files in the archive were refused."
+    run.progress = 100
+    run.finished_at = timezone.now()
+    run.save()

@@ -10,6 +10,10 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from tandem.web.charts import figure_text, nice_step
+
+__all__ = ["figure_text", "line_chart", "nice_step"]
+
 WIDTH = 900
 HEIGHT = 320
 LEFT = 64  # room for the value axis' labels
@@ -18,28 +22,6 @@ TOP = 20
 BOTTOM = 52  # room for two lines of quarter labels
 MAX_X_LABELS = 8
 LABEL_GAP = 16  # the least distance between the baseline and target labels
-
-
-def figure_text(value: Decimal | int | float | None) -> str:
-    """1234.50 → "1,234.5", 120.00 → "120" (a figure as people write it)."""
-    if value is None:
-        return ""
-    number = Decimal(str(value)).normalize()
-    if number == number.to_integral_value():
-        number = number.quantize(Decimal(1))
-    return f"{number:,f}"
-
-
-def nice_step(span: float, ticks: int = 5) -> float:
-    """A round step (1, 2 or 5 times a power of ten) that cuts ``span`` into about ``ticks`` parts."""
-    if span <= 0:
-        return 1.0
-    raw = span / ticks
-    power = 10 ** math.floor(math.log10(raw))
-    for multiple in (1, 2, 5, 10):
-        if raw <= multiple * power:
-            return multiple * power
-    return 10 * power  # pragma: no cover (the loop always returns)
 
 
 @dataclass(frozen=True)
