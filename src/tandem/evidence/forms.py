@@ -22,6 +22,11 @@ def upload_limit() -> int:
     return settings.EVIDENCE_UPLOAD_MAX_BYTES
 
 
+def upload_limit_text() -> str:
+    limit = upload_limit()
+    return f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{max(1, limit // 1024)} KB"
+
+
 class PoliceUploadForm(GovukMessages, forms.Form):
     file = forms.FileField(
         label="police.uk file",
@@ -35,7 +40,7 @@ class PoliceUploadForm(GovukMessages, forms.Form):
         field.error_messages["required"] = "Select a file"
         field.help_text = (
             "A street-level crime or outcomes CSV file as police.uk publishes it, or a monthly .zip "
-            f"archive of them, smaller than {upload_limit() // (1024 * 1024)} MB"
+            f"archive of them, smaller than {upload_limit_text()}"
         )
         field.widget.attrs["accept"] = ".csv,.zip,text/csv,application/zip"
         self.helper = FormHelper()
@@ -50,7 +55,7 @@ class PoliceUploadForm(GovukMessages, forms.Form):
             raise forms.ValidationError("The selected file must be a .csv file or a .zip archive")
         if uploaded.size > upload_limit():
             raise forms.ValidationError(
-                f"The selected file must be smaller than {upload_limit() // (1024 * 1024)} MB"
+                f"The selected file must be smaller than {upload_limit_text()}"
             )
         head = uploaded.read(1 << 16)
         uploaded.seek(0)
