@@ -60,12 +60,14 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "tandem.places",
+    # Evidence stands on places alone; listed before the apps above it, so that their demo data
+    # can build on its areas.
+    "tandem.evidence",
     "tandem.partnership",
     "tandem.meetings",
     "tandem.problems",
     "tandem.strategy",
     "tandem.actionplans",
-    "tandem.evidence",
 ]
 
 MIDDLEWARE = [

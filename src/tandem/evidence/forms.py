@@ -54,9 +54,7 @@ class PoliceUploadForm(GovukMessages, forms.Form):
         if suffix not in (".csv", ".zip"):
             raise forms.ValidationError("The selected file must be a .csv file or a .zip archive")
         if uploaded.size > upload_limit():
-            raise forms.ValidationError(
-                f"The selected file must be smaller than {upload_limit_text()}"
-            )
+            raise forms.ValidationError(f"The selected file must be smaller than {upload_limit_text()}")
         head = uploaded.read(1 << 16)
         uploaded.seek(0)
         if suffix == ".zip":

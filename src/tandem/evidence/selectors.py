@@ -20,24 +20,16 @@ from tandem.places.models import Area
 from tandem.places.selectors import area_descendant_ids
 
 from . import cells as h3cells
+from .analysis.beforeafter import BeforeAfter, before_after
 from .analysis.hotspots import classify, gi_star
+from .analysis.persistence import Persistence, hotspot_persistence
+from .analysis.trends import add_months, format_date, month_range
 from .models import AreaMonthCount, CellMonthCount, Source
 
 
 def month_add(month: dt.date, months: int) -> dt.date:
-    """The first of the month ``months`` after (or before) ``month``."""
-    index = month.year * 12 + month.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def month_range(start: dt.date, end: dt.date) -> list[dt.date]:
-    """Every month from ``start`` to ``end``, both included."""
-    months = []
-    month = start.replace(day=1)
-    while month <= end:
-        months.append(month)
-        month = month_add(month, 1)
-    return months
+    """The first of the month ``months`` after (or before) ``month``'s."""
+    return add_months(month.replace(day=1), months)
 
 
 def district_of(area: Area) -> Area:
@@ -208,3 +200,149 @@ def hotspots(
         gi_bin=classes.gi_bin,
         alpha=alpha,
     )
+
+
+# --- Did it change? ---------------------------------------------------------------------------
+
+PANEL_MONTHS = 6
+MIN_PANEL_MONTHS = 3
+
+
+@dataclass
+class EvidencePanel:
+    """What the incidents say about a problem's or an action's area since a date."""
+
+    area: Area
+    crime_types: list[str]
+    change_date: dt.date
+    months: int = 0
+    before: tuple[dt.date, dt.date] | None = None
+    after: tuple[dt.date, dt.date] | None = None
+    result: BeforeAfter | None = None
+    persistence: Persistence | None = None
+    comparison: Area | None = None
+    reason: str = ""
+    attributions: list[str] | None = None
+    history_to: dt.date | None = None
+
+    @property
+    def rows(self) -> list[dict]:
+        """The table under the summary: the area, the comparison and the same months a year earlier."""
+        if self.result is None:
+            return []
+        found = [{"what": self.area.name, "change": self.result.target}]
+        if self.result.comparison is not None and self.comparison is not None:
+            found.append({"what": f"The rest of {self.comparison.name}", "change": self.result.comparison})
+        if self.result.year_earlier is not None:
+            found.append(
+                {
+                    "what": f"{self.area.name}, the same months a year earlier",
+                    "change": self.result.year_earlier,
+                }
+            )
+        return found
+
+
+def _series(area: Area, start: dt.date, end: dt.date, crime_types: list[str]) -> np.ndarray:
+    return area_totals(area=area, start=start, end=end, crime_types=crime_types or None)
+
+
+def evidence_panel(
+    *,
+    area: Area,
+    crime_types: list[str],
+    change_date: dt.date,
+    months: int = PANEL_MONTHS,
+    point: tuple[float, float] | None = None,
+) -> EvidencePanel:
+    """Incidents of ``crime_types`` in ``area`` for up to ``months`` months before ``change_date``
+    and as many after it, against the rest of the district and the same months a year earlier;
+    and whether the place has been a hotspot in the last six months of data.
+
+    Police data is monthly, so a month that ``change_date`` falls inside (after its first day)
+    belongs to neither side and is left out."""
+    panel = EvidencePanel(area=area, crime_types=list(crime_types), change_date=change_date)
+    available = months_with_data(area)
+    if not available:
+        panel.reason = f"No incidents have been imported for {area.name} yet."
+        return panel
+    panel.attributions = source_attributions()
+    change_month = change_date.replace(day=1)
+    first_after = change_month if change_date.day == 1 else add_months(change_month, 1)
+    after_months = len([m for m in available if m >= first_after])
+    before_months = len([m for m in available if m < change_month])
+    n = min(months, after_months, before_months)
+    panel.persistence = _hotspot_history(area=area, crime_types=crime_types, last=available[-1], point=point)
+    panel.history_to = available[-1]
+    if n < MIN_PANEL_MONTHS:
+        if after_months < MIN_PANEL_MONTHS:
+            panel.reason = (
+                f"There are {after_months} month{'s' if after_months != 1 else ''} of police data after "
+                f"{format_date(change_date)} so far; a fair comparison needs at least {MIN_PANEL_MONTHS} "
+                "on each side."
+            )
+        else:
+            panel.reason = (
+                f"There are only {before_months} month{'s' if before_months != 1 else ''} of police data "
+                f"before {format_date(change_date)}; a fair comparison needs at least {MIN_PANEL_MONTHS}."
+            )
+        return panel
+    before = (add_months(change_month, -n), add_months(change_month, -1))
+    after = (first_after, add_months(first_after, n - 1))
+    panel.months, panel.before, panel.after = n, before, after
+    target_before = _series(area, *before, crime_types)
+    target_after = _series(area, *after, crime_types)
+    district = district_of(area)
+    comparison_before = comparison_after = None
+    if district != area:
+        comparison_before = _series(district, *before, crime_types) - target_before
+        comparison_after = _series(district, *after, crime_types) - target_after
+        panel.comparison = district
+    earlier_before = earlier_after = None
+    if add_months(before[0], -12) >= available[0]:
+        earlier_before = _series(area, add_months(before[0], -12), add_months(before[1], -12), crime_types)
+        earlier_after = _series(area, add_months(after[0], -12), add_months(after[1], -12), crime_types)
+    panel.result = before_after(
+        target_before,
+        target_after,
+        comparison_before,
+        comparison_after,
+        earlier_before,
+        earlier_after,
+        change_date=change_date,
+        comparison_label=f"the rest of {district.name}" if panel.comparison else "the rest of the district",
+    )
+    return panel
+
+
+HISTORY_MONTHS = 6
+
+
+def _hotspot_history(
+    *, area: Area, crime_types: list[str], last: dt.date, point: tuple[float, float] | None
+) -> Persistence | None:
+    """Whether the place was a hotspot of its district in each of the last six months of data:
+    the hexagon of the problem's pin or one next to it, or any hexagon of its area."""
+    district = district_of(area)
+    weights = area_weights(district)
+    if weights is None:
+        return None
+    if point is not None:
+        centre = h3cells.as_int64(
+            [h3cells.h3int.latlng_to_cell(point[0], point[1], h3cells.DEFAULT_RESOLUTION)]
+        )
+        place = np.union1d(centre, h3cells.ring(centre, 1))
+    elif area.boundary:
+        place = h3cells.fill_cells(area.boundary, contain="centre")
+    else:
+        return None
+    rows = weights.index(place)
+    rows = rows[rows >= 0]
+    if not len(rows):
+        return None
+    months = [add_months(last, -k) for k in range(HISTORY_MONTHS - 1, -1, -1)]
+    statuses = []
+    for month in months:
+        found = hotspots(area=district, start=month, end=month, crime_types=crime_types or None)
+        statuses.append(bool(found is not None and found.hot[rows].any()))
+    return hotspot_persistence(statuses, labels=months)

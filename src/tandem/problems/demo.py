@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.partnership.models import Group, Membership, Partnership
+from tandem.places.models import Area
 from tandem.problems.models import (
     Category,
     Escalation,
@@ -176,6 +177,7 @@ def demo_load(*, partnership: Partnership, progress: Callable[[str], None], crea
         poll_nap = next((nap for nap in naps if nap.slug == "stretford-nap"), naps[0] if naps else None)
         if poll_nap is not None:
             _poll(poll_nap, today, created)
+        _leicester_chain(categories, created)
 
 
 def _problem(group, title, category, description, status, rng, members, today, created):
@@ -374,3 +376,126 @@ def _poll(nap, today, created):
     if rankings:
         PriorityPollRanking.objects.bulk_create(rankings)
         created["public vote rankings"] = created.get("public vote rankings", 0) + len(rankings)
+
+
+# --- Leicester: problems on real police data -------------------------------------------------
+
+LEICESTER_CODE = "E06000016"  # loaded, with its LSOAs and a year of police.uk data, by the evidence demo
+CLOCK_TOWER = (52.63645, -1.13380)  # Leicester's Clock Tower, at the heart of the city centre
+LEICESTER_PROBLEMS = [
+    (
+        "Shoplifting on Gallowtree Gate and in the Haymarket",
+        "burglary-theft",
+        "Traders report the same people shoplifting every week; staff feel unsafe challenging them.",
+        dt.date(2021, 11, 20),
+        dt.date(2022, 5, 1),  # the response began: a retail crime partnership with the BID
+    ),
+    (
+        "Violence around the Clock Tower late at night",
+        "violence",
+        "Fights at closing time around the Clock Tower and the bus stops on Humberstone Gate.",
+        dt.date(2021, 12, 4),
+        dt.date(2022, 4, 15),  # the response began: more patrols and taxi marshals on Fridays and Saturdays
+    ),
+]
+
+
+def _leicester_chain(categories: dict, created: dict) -> None:
+    """A second, small demo partnership for Leicester, whose city centre NAP works on two
+    problems that have real police.uk data before and after their response began, so that a
+    problem page shows its "has it changed?" panel. Only when the evidence demo loaded Leicester."""
+    from shapely.geometry import Point, shape
+
+    from tandem.partnership.presets import preset_install
+    from tandem.partnership.services import group_create
+
+    district = Area.objects.filter(code=LEICESTER_CODE).first()
+    if district is None:
+        return
+    partnership = Partnership.objects.filter(slug="leicester-csp-demo").first()
+    if partnership is None:
+        partnership = Partnership.objects.create(
+            name="Leicester Community Safety Partnership (demo)",
+            short_name="Leicester CSP",
+            slug="leicester-csp-demo",
+            area=district,
+            description=(
+                "A small demo partnership on real police.uk data for Leicester "
+                "(November 2021 to October 2022)."
+            ),
+        )
+        created["partnerships"] = created.get("partnerships", 0) + 1
+    types = {
+        group_type.slug: group_type
+        for group_type in preset_install(partnership=partnership, key="community-led-solution")
+    }
+    centre = Point(CLOCK_TOWER[1], CLOCK_TOWER[0])
+    area = next(
+        (
+            neighbourhood
+            for neighbourhood in Area.objects.filter(parent=district).exclude(boundary=None)
+            if shape(neighbourhood.boundary).contains(centre)
+        ),
+        district,
+    )
+    jag = Group.objects.filter(partnership=partnership, slug="leicester-city-jag").first() or group_create(
+        partnership=partnership, type=types["joint-action-group"], name="Leicester City JAG", area=district
+    )
+    nap = Group.objects.filter(partnership=partnership, slug="leicester-city-centre-nap").first()
+    if nap is None:
+        nap = group_create(
+            partnership=partnership,
+            type=types["neighbourhood-action-panel"],
+            name="Leicester City Centre NAP",
+            area=area,
+            parent=jag,
+            purpose=(
+                "Residents, traders, the BID, police and the council working on the city centre's problems."
+            ),
+            venue_name="Leicester Town Hall",
+            venue_address="Town Hall Square, Leicester LE1 9BG",
+        )
+        created["groups"] = created.get("groups", 0) + 1
+    for title, category, description, first_raised, response_began in LEICESTER_PROBLEMS:
+        if Problem.objects.filter(group=nap, title=title).exists():
+            continue
+        problem = Problem.objects.create(
+            partnership=partnership,
+            group=nap,
+            title=title,
+            description=description,
+            category=categories[category],
+            area=area,
+            latitude=CLOCK_TOWER[0],
+            longitude=CLOCK_TOWER[1],
+            raised_by=Problem.RaisedBy.AGENCY,
+            first_raised_on=first_raised,
+            last_raised_on=response_began,
+            times_raised=6,
+            status=Problem.Status.ASSESSMENT,
+        )
+        steps = [
+            ("", Problem.Status.SCANNING, "Raised by the police and the BID.", first_raised),
+            (
+                Problem.Status.SCANNING,
+                Problem.Status.ANALYSIS,
+                "A persistent problem: analysed.",
+                first_raised + dt.timedelta(days=30),
+            ),
+            (Problem.Status.ANALYSIS, Problem.Status.RESPONSE, "The response began.", response_began),
+            (
+                Problem.Status.RESPONSE,
+                Problem.Status.ASSESSMENT,
+                "Six months on: is it working?",
+                dt.date(2022, 11, 1),
+            ),
+        ]
+        for from_status, to_status, reason, day in steps:
+            ProblemStatusChange.objects.create(
+                problem=problem,
+                from_status=from_status,
+                to_status=to_status,
+                reason=reason,
+                changed_at=timezone.make_aware(dt.datetime.combine(day, dt.time(10))),
+            )
+        created["problems"] = created.get("problems", 0) + 1

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from tandem.evidence.selectors import EvidencePanel, evidence_panel
 from tandem.partnership.access import Viewer
 from tandem.partnership.models import Group
 from tandem.places.models import Area
@@ -525,3 +526,20 @@ def problem_page(*, problem: Problem, viewer: Viewer, is_insider: bool) -> Probl
     if is_insider:
         page.notes = list(ProblemNote.objects.filter(problem=problem).select_related("author"))
     return page
+
+
+def problem_evidence(problem: Problem) -> EvidencePanel | None:
+    """The police data panel of a problem: incidents of its category's police.uk crime types in
+    its area, before and after the response began (or, before that, the day it was first
+    raised); None when its category has no police.uk crime types or it has no area."""
+    if problem.area_id is None or not problem.category.police_uk_crime_types:
+        return None
+    began = problem.status_changes.filter(to_status=Problem.Status.RESPONSE).order_by("changed_at").first()
+    change_date = timezone.localdate(began.changed_at) if began else problem.first_raised_on
+    point = (problem.latitude, problem.longitude) if problem.latitude is not None else None
+    return evidence_panel(
+        area=problem.area,
+        crime_types=list(problem.category.police_uk_crime_types),
+        change_date=change_date,
+        point=point,
+    )

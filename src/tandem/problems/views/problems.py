@@ -201,6 +201,7 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "similar": similar,
             "next_statuses": services.allowed_next_statuses(problem),
+            "evidence": selectors.problem_evidence(problem),
         },
     )
 
