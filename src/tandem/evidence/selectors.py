@@ -271,7 +271,7 @@ def evidence_panel(
     first_after = change_month if change_date.day == 1 else add_months(change_month, 1)
     after_months = len([m for m in available if m >= first_after])
     before_months = len([m for m in available if m < change_month])
-    n = min(months, after_months, before_months)
+    n = min(max(months, MIN_PANEL_MONTHS), after_months, before_months)
     panel.persistence = _hotspot_history(area=area, crime_types=crime_types, last=available[-1], point=point)
     panel.history_to = available[-1]
     if n < MIN_PANEL_MONTHS:
@@ -346,3 +346,13 @@ def _hotspot_history(
         found = hotspots(area=district, start=month, end=month, crime_types=crime_types or None)
         statuses.append(bool(found is not None and found.hot[rows].any()))
     return hotspot_persistence(statuses, labels=months)
+
+
+def incidents_counted(*, area: Area, crime_types: list[str], start: dt.date, end: dt.date) -> int | None:
+    """Incidents of ``crime_types`` (all types when empty) in the area from ``start`` to ``end``
+    (days, both included), or None when the police data does not cover every month of it."""
+    available = months_with_data(area)
+    first, last = start.replace(day=1), end.replace(day=1)
+    if not available or first < available[0] or last > available[-1]:
+        return None
+    return int(_series(area, first, last, crime_types).sum())

@@ -1,15 +1,14 @@
 """Where incident-based indicators get their figures: a provider the evidence app registers.
 
-The strategy app knows nothing of incidents. The evidence app, when it lands, registers one
-provider in its ``AppConfig.ready()``::
-
-    from tandem.strategy.sources import register_indicator_source
+The strategy counts each quarter's figure with the provider registered here
+(``services.indicator_values_count``)::
 
     register_indicator_source(count_incidents)  # (indicator, period_start, period_end) -> Decimal | None
 
-and the strategy counts each quarter's figure with it (``services.indicator_values_count``).
-Until a provider is registered, the figures of incident-based indicators are entered each
-quarter by hand, like any other.
+The strategy's ``AppConfig.ready()`` registers one that counts the evidence app's incidents in
+the partnership's district (``tandem.evidence.selectors.incidents_counted``); the evidence app
+stands lower and knows nothing of strategies. Without a provider (tests unregister it), the
+figures of incident-based indicators are entered each quarter by hand, like any other.
 """
 
 import datetime as dt
