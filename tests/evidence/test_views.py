@@ -363,3 +363,17 @@ def test_only_officers_upload_and_a_member_is_refused(client, cast, immediate_ta
 
     assert response.status_code == 403
     assert not ImportRun.objects.exists()
+
+
+def test_the_index_lists_districts_and_a_dashboard_the_areas_within_it(client, city, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        index = client.get(reverse("evidence:index"))
+    dashboard = client.get(reverse("evidence:area-dashboard", kwargs={"slug": city.slug}))
+
+    assert index.status_code == 200
+    assert "City of London" in _text(index) and "January 2025" in _text(index)
+    within = dashboard.context["within"]
+    assert [row["area"].parent_id for row in within] == [city.pk] * 6
+    assert sum(row["total"] for row in within) == dashboard.context["total"]
+    assert within == sorted(within, key=lambda row: -row["total"])
+    assert f"Areas within {city.name}" in _text(dashboard)

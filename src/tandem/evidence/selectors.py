@@ -82,6 +82,47 @@ def area_totals(
     return totals
 
 
+def district_summaries() -> list[dict]:
+    """Each top-level area with incidents: its latest month and the 12 months to it (one query)."""
+    rows = (
+        AreaMonthCount.objects.filter(area__parent=None)
+        .values("area", "month")
+        .annotate(total=Sum("count"))
+        .values_list("area", "month", "total")
+    )
+    by_area: dict[int, dict[dt.date, int]] = {}
+    for area_id, month, total in rows:
+        by_area.setdefault(area_id, {})[month] = total
+    areas = Area.objects.in_bulk(list(by_area))
+    summaries = []
+    for area_id, months in by_area.items():
+        last = max(months)
+        first = month_add(last, -11)
+        summaries.append(
+            {
+                "area": areas[area_id],
+                "first": first,
+                "last": last,
+                "total": sum(count for month, count in months.items() if month >= first),
+                "within": None,
+            }
+        )
+    return sorted(summaries, key=lambda row: row["area"].name)
+
+
+def areas_within(
+    *, area: Area, start: dt.date, end: dt.date, crime_types: list[str] | None = None
+) -> list[dict]:
+    """The areas directly within this one, each with its incidents over the months, most first."""
+    rows = AreaMonthCount.objects.filter(area__parent=area, month__gte=start, month__lte=end)
+    if crime_types:
+        rows = rows.filter(crime_type__in=crime_types)
+    totals = dict(rows.values("area").annotate(total=Sum("count")).values_list("area", "total"))
+    children = Area.objects.filter(parent=area).only("pk", "name", "slug", "kind").order_by("name")
+    found = [{"area": child, "total": totals.get(child.pk, 0)} for child in children]
+    return sorted(found, key=lambda row: (-row["total"], row["area"].name))
+
+
 def source_attributions() -> list[str]:
     """The attributions of the sources whose incidents are shown (the OGL statement for police.uk)."""
     return sorted(set(Source.objects.exclude(attribution="").values_list("attribution", flat=True)))
@@ -171,6 +212,7 @@ class Hotspots:
                 "bin": self.gi_bin[keep].astype(int),
                 "label": self.label[keep],
             },
+            precision=5,  # about a metre: enough for hexagons of 174 m, and a lighter page
         )
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import json
 
-from django.db.models import Max, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -17,7 +16,6 @@ from django.views.decorators.http import require_GET
 from tandem.evidence import selectors
 from tandem.evidence.charts import month_chart
 from tandem.evidence.forms import DashboardForm
-from tandem.evidence.models import AreaMonthCount
 from tandem.places.access import access_area_for_user
 from tandem.places.models import Area
 
@@ -26,26 +24,12 @@ DEFAULT_MONTHS = 12
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    """Public: the areas with incidents, each with its latest month and the last 12 months' total."""
-    latest = dict(
-        AreaMonthCount.objects.values("area").annotate(last=Max("month")).values_list("area", "last")
-    )
-    areas = (
-        Area.objects.filter(pk__in=latest).only("pk", "name", "slug", "kind", "parent_id").order_by("name")
-    )
-    rows = []
-    for area in areas:
-        last = latest[area.pk]
-        first = selectors.month_add(last, -(DEFAULT_MONTHS - 1))
-        total = AreaMonthCount.objects.filter(area=area, month__gte=first, month__lte=last).aggregate(
-            total=Sum("count")
-        )["total"]
-        rows.append({"area": area, "last": last, "first": first, "total": total or 0})
-    rows.sort(key=lambda row: (Area.LEVELS[Area.Kind(row["area"].kind)], row["area"].name))
+    """Public: the top-level areas (districts) with incidents, each with its latest month and the
+    last 12 months' total; the areas within them are listed on their dashboards."""
     return render(
         request,
         "evidence/index.html",
-        {"rows": rows, "attributions": selectors.source_attributions() if rows else []},
+        {"rows": selectors.district_summaries(), "attributions": selectors.source_attributions()},
     )
 
 
@@ -111,6 +95,7 @@ def area_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     )
     earlier_total = sum(value for value in earlier) if earlier and None not in earlier else None
     hotspots = selectors.hotspots(area=area, start=start, end=end, crime_types=types)
+    within = selectors.areas_within(area=area, start=start, end=end, crime_types=types)
     district = selectors.district_of(area)
     context.update(
         {
@@ -131,6 +116,7 @@ def area_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "hot_count": int(hotspots.hot.sum()) if hotspots else 0,
             "cells_geojson": hotspots.geojson() if hotspots else None,
             "district": district if district != area else None,
+            "within": within,
             "query": request.GET.urlencode(),
             "attributions": selectors.source_attributions(),
         }
