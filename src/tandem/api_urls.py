@@ -14,6 +14,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import APIRootView, DefaultRouter
 
 from tandem.api import AUTHENTICATION_CLASSES
+from tandem.evidence.api import register as register_evidence
 from tandem.meetings.api import register as register_meetings
 from tandem.partnership.api import register as register_partnership
 from tandem.places.api import register as register_places
@@ -37,6 +38,7 @@ register_meetings(router)
 register_problems(router)
 register_problem_chain(router)
 register_strategy(router)
+register_evidence(router)
 
 
 class SchemaView(SpectacularAPIView):

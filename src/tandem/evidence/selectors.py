@@ -179,6 +179,9 @@ class Hotspots:
     def hot(self) -> np.ndarray:
         return self.label == "hot"
 
+    def cells_as_str(self) -> list[str]:
+        return h3cells.as_str(self.cells)
+
     def top(self, limit: int = 20) -> list[dict]:
         """The hottest significant cells first, for the table beside the map."""
         order = np.argsort(-self.z, kind="stable")
