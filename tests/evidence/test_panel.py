@@ -214,3 +214,33 @@ def test_the_demo_loads_real_police_data_for_leicester_and_the_city_once():
     evidence_demo.demo_load(partnership=None, progress=lambda step: None, created=again)
 
     assert again == {} and ImportRun.objects.count() == 36
+
+
+def test_an_actions_evaluation_shows_what_the_police_data_says(client, cast, places):
+    from tandem.actionplans import services as plan_services
+
+    _, estate = _eighteen_months(places)
+    problem = Problem.objects.create(
+        partnership=cast.partnership,
+        group=cast.group,
+        title="Burglaries on the Elm Estate",
+        category=Category.objects.get(slug="burglary-theft"),
+        area=estate,
+    )
+    action = plan_services.action_create(
+        group=cast.group,
+        problem=problem,
+        description="Target hardening: locks and lights for every house on the estate",
+        lead_organisation=cast.police,
+        start_on=dt.date(2024, 4, 1),
+        due_on=dt.date(2024, 6, 30),
+    )
+
+    page = client.get(reverse("actionplans:action-detail", kwargs={"pk": action.pk}))
+    client.force_login(cast.officer)
+    form = client.get(reverse("actionplans:action-evaluate", kwargs={"pk": action.pk}))
+
+    for response in (page, form):
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert "What the police data says" in text and "Incidents fell by 50%" in text

@@ -79,6 +79,7 @@ def _financial_year(day: dt.date) -> tuple[dt.date, dt.date]:
 
 def demo_load(*, partnership: Partnership, progress: Callable[[str], None], created: dict) -> None:
     progress("Action plans, the annual plan and group funds")
+    _leicester_action(created)
     today = timezone.localdate()
     strategy = Strategy.objects.filter(partnership=partnership).order_by("-starts_on").first()
     if strategy is None:
@@ -313,3 +314,51 @@ def _funds(partnership, today, created) -> None:
             by=None,
         )
         created["ledger entries"] = created.get("ledger entries", 0) + 1
+
+
+LEICESTER_PROBLEM = "Shoplifting on Gallowtree Gate and in the Haymarket"  # from the problems demo
+
+
+def _leicester_action(created: dict) -> None:
+    """The Leicester city centre NAP's retail crime action, done and evaluated, whose page shows
+    what the police data says before and after it started (the evidence demo's real months)."""
+    from tandem.problems.models import Problem
+
+    problem = Problem.objects.filter(title=LEICESTER_PROBLEM).select_related("group").first()
+    if problem is None or Action.objects.filter(problem=problem).exists():
+        return
+    from tandem.partnership.models import Membership
+
+    police = (
+        Membership.objects.filter(group=problem.group, organisation__isnull=False)
+        .select_related("person")
+        .first()
+    )
+    if police is None:
+        return
+    action = services.action_create(
+        group=problem.group,
+        problem=problem,
+        issue=problem.title,
+        description=(
+            "Retail crime partnership: shared radio, banning notices and a PCSO on Gallowtree Gate "
+            "on Saturdays"
+        ),
+        lead=police.person,
+        lead_organisation=police.organisation,
+        start_on=dt.date(2022, 5, 1),
+        due_on=dt.date(2022, 10, 31),
+        status=Action.Status.ON_TRACK,
+    )
+    services.action_complete(
+        action=action,
+        worked=Action.Worked.NO,
+        evidence=(
+            "Shoplifting and thefts rose by 9% in the six months after, no less than in the rest of "
+            "Leicester (police.uk data on the action's page)."
+        ),
+        learning="Banning notices alone did not change much; the BID will try store design advice next.",
+        completed_on=dt.date(2022, 11, 7),
+        by=None,
+    )
+    created["actions"] = created.get("actions", 0) + 1

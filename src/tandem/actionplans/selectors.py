@@ -14,6 +14,7 @@ from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from tandem.evidence.selectors import EvidencePanel, evidence_panel
 from tandem.partnership.access import Viewer
 from tandem.partnership.models import Group, Organisation, Partnership, Person
 from tandem.problems.access import problems_visible_q
@@ -532,3 +533,20 @@ def group_page_rows(group: Group, viewer: Viewer) -> list:
         funds_url = reverse("actionplans:group-funds", kwargs={"slug": group.slug})
         rows.append(GroupRow(label="Funds", values=(("Its funds: ledger and statements", funds_url),)))
     return rows
+
+
+def action_evidence(action: Action) -> EvidencePanel | None:
+    """The police data panel for an action's evaluation: incidents of its problem's category in
+    the problem's area (or the group's) before and after the action started; None when the
+    action has no problem whose category police.uk covers, or no area."""
+    problem = action.problem
+    if problem is None or not problem.category.police_uk_crime_types:
+        return None
+    area = problem.area or (action.group.area if action.group_id else None)
+    if area is None:
+        return None
+    started = action.start_on or timezone.localdate(action.created_at)
+    point = (problem.latitude, problem.longitude) if problem.latitude is not None else None
+    return evidence_panel(
+        area=area, crime_types=list(problem.category.police_uk_crime_types), change_date=started, point=point
+    )

@@ -456,6 +456,24 @@ def _leicester_chain(categories: dict, created: dict) -> None:
             venue_address="Town Hall Square, Leicester LE1 9BG",
         )
         created["groups"] = created.get("groups", 0) + 1
+    if not Membership.objects.filter(group=nap).exists():
+        from tandem.partnership.models import Organisation
+        from tandem.partnership.presets import stakeholder_kind_ensure
+        from tandem.partnership.services import membership_create, organisation_create, person_find_or_create
+
+        police = Organisation.objects.filter(slug="leicestershire-police").first() or organisation_create(
+            name="Leicestershire Police",
+            sector=Organisation.Sector.POLICE,
+            stakeholder_kind=stakeholder_kind_ensure("police"),
+            partnerships=[partnership],
+        )
+        membership_create(
+            group=nap,
+            # fictional, like every demo person
+            person=person_find_or_create(name="Sergeant Asha Mistral", email="asha.mistral@example.org"),
+            role=Membership.Role.AGENCY_REPRESENTATIVE,
+            organisation=police,
+        )
     for title, category, description, first_raised, response_began in LEICESTER_PROBLEMS:
         if Problem.objects.filter(group=nap, title=title).exists():
             continue

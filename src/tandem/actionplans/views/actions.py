@@ -243,7 +243,13 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "actionplans/action_detail.html",
-        {"action": page.row.action, "page": page, "access": access, "updates": updates},
+        {
+            "action": page.row.action,
+            "page": page,
+            "access": access,
+            "updates": updates,
+            "evidence": selectors.action_evidence(page.row.action),
+        },
     )
 
 
@@ -429,6 +435,7 @@ def action_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
             "caption": action.description[:80],
             "lead": lead,
             "cancel_url": action.get_absolute_url(),
+            "evidence": selectors.action_evidence(action),
         },
         status=_status(form),
     )
