@@ -9,7 +9,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from tandem.web.charts import figure_text, nice_step
+from tandem.web.charts import AxisLabel, Tick, figure_text, nice_step
 
 WIDTH = 900
 HEIGHT = 300
@@ -28,18 +28,6 @@ class Bar:
     height: float
     label: str
     value_text: str
-
-
-@dataclass(frozen=True)
-class Tick:
-    y: float
-    text: str
-
-
-@dataclass(frozen=True)
-class AxisLabel:
-    x: float
-    lines: tuple[str, ...]
 
 
 @dataclass

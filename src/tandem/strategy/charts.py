@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from tandem.web.charts import figure_text, nice_step
+from tandem.web.charts import AxisLabel, Tick, figure_text, nice_step
 
 __all__ = ["figure_text", "line_chart", "nice_step"]
 
@@ -30,18 +30,6 @@ class Point:
     y: float
     label: str  # the quarter, in words
     value_text: str
-
-
-@dataclass(frozen=True)
-class Tick:
-    y: float
-    text: str
-
-
-@dataclass(frozen=True)
-class AxisLabel:
-    x: float
-    lines: tuple[str, ...]
 
 
 @dataclass(frozen=True)

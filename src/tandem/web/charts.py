@@ -5,6 +5,7 @@ live with their apps; these two helpers know no domain.
 """
 
 import math
+from dataclasses import dataclass
 from decimal import Decimal
 
 
@@ -28,3 +29,19 @@ def nice_step(span: float, ticks: int = 5) -> float:
         if raw <= multiple * power:
             return multiple * power
     return 10 * power  # pragma: no cover (the loop always returns)
+
+
+@dataclass(frozen=True)
+class Tick:
+    """A line across the plot at a round value, labelled on the value axis."""
+
+    y: float
+    text: str
+
+
+@dataclass(frozen=True)
+class AxisLabel:
+    """A label under the plot (one or more lines, e.g. the month and, under it, the year)."""
+
+    x: float
+    lines: tuple[str, ...]
