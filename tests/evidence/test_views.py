@@ -365,7 +365,9 @@ def test_only_officers_upload_and_a_member_is_refused(client, cast, immediate_ta
     assert not ImportRun.objects.exists()
 
 
-def test_the_index_lists_districts_and_a_dashboard_the_areas_within_it(client, city, django_assert_max_num_queries):
+def test_the_index_lists_districts_and_a_dashboard_the_areas_within_it(
+    client, city, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(6):
         index = client.get(reverse("evidence:index"))
     dashboard = client.get(reverse("evidence:area-dashboard", kwargs={"slug": city.slug}))
