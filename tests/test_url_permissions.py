@@ -291,11 +291,39 @@ def _evidence_args(cast: Cast) -> dict[str, dict[str, object]]:
 
     run = ImportRun.objects.create(file_name="2024-01-test-street.csv", status=ImportRun.Status.DONE)
     area = {"slug": cast.neighbourhood.slug}
+    generic = _generic_import_args()
     return {
         "evidence:area-dashboard": area,
         "evidence:area-figures-csv": area,
         "evidence:area-hotspots-geojson": area,
         "evidence:import-detail": {"pk": run.pk},
+        **generic,
+    }
+
+
+def _generic_import_args() -> dict[str, dict[str, object]]:
+    """A council's log with its columns chosen, a file of it waiting to be checked, and an import done."""
+    from django.core.files.base import ContentFile
+
+    from tandem.evidence.models import ImportRun, Source
+
+    source = Source.objects.create(
+        name="Castleford Council ASB log",
+        slug="castleford-council-asb-log",
+        kind=Source.Kind.GENERIC,
+        column_mapping={"date": "Date", "category": "Type"},
+    )
+    generic = ImportRun.FileKind.GENERIC
+    waiting = ImportRun(source=source, file_name="asb.csv", file_kind=generic, status=ImportRun.Status.QUEUED)
+    waiting.uploaded_file.save("asb.csv", ContentFile(b"Date,Type\r\n01/02/2024,Noise\r\n"), save=True)
+    done = ImportRun.objects.create(
+        source=source, file_name="asb-old.csv", file_kind=generic, status=ImportRun.Status.DONE
+    )
+    return {
+        "evidence:generic-upload": {"slug": source.slug},
+        "evidence:generic-map": {"pk": waiting.pk},
+        "evidence:generic-preview": {"pk": waiting.pk},
+        "evidence:generic-report": {"pk": done.pk},
     }
 
 
@@ -439,6 +467,13 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "evidence:import-list": OFFICERS,
     "evidence:import-create": OFFICERS,
     "evidence:import-detail": (302, 404, 404, 200, 200),
+    # Other organisations' logs: importing them is for officers, like police.uk files.
+    "evidence:source-list": OFFICERS,
+    "evidence:source-create": OFFICERS,
+    "evidence:generic-upload": OFFICERS,
+    "evidence:generic-map": OFFICERS,
+    "evidence:generic-preview": OFFICERS,
+    "evidence:generic-report": OFFICERS,
 }
 
 

@@ -355,6 +355,38 @@ def police_import_report(run: ImportRun) -> dict:
     }
 
 
+def import_report_lines(run: ImportRun) -> list[tuple[str, str]]:
+    """The import report in words for the command line, as (level, line) pairs; the level is
+    "error", "success", "warning" or "" (plain)."""
+    if run.status != ImportRun.Status.DONE:
+        return [("error", f"{run.file_name}: refused. {run.message}")]
+    if run.file_kind == ImportRun.FileKind.OUTCOMES:
+        parts = [
+            f"{run.rows_read:,} outcome rows read",
+            f"{run.imported:,} incidents given a new last outcome",
+            f"{run.duplicates:,} already up to date or not imported",
+        ]
+    else:
+        parts = [
+            f"{run.rows_read:,} rows read",
+            f"{run.imported:,} imported",
+            f"{run.duplicates:,} already there",
+            f"{run.without_location:,} without a location",
+            f"{run.outside_partnership:,} outside every area",
+        ]
+    if run.bad_row_count:
+        parts.append(f"{run.bad_row_count:,} bad rows skipped")
+    lines = [("success", f"{run.file_name}: " + ", ".join(parts) + ".")]
+    for bad in run.bad_rows[:10]:
+        column = f", column “{bad['column']}”" if bad["column"] else ""
+        lines.append(("warning", f"  line {bad['line']}{column}: {bad['reason']}"))
+    if run.bad_row_count > 10:
+        lines.append(("warning", f"  … and {run.bad_row_count - 10:,} more (see --json)."))
+    if run.note:
+        lines.append(("", f"  {run.note}"))
+    return lines
+
+
 def month_first(day: dt.date) -> dt.date:
     return day.replace(day=1)
 

@@ -52,9 +52,13 @@ def highest_incident_id() -> int:
 
 
 class IncidentWriter:
-    """Inserts rows (tuples in ``COLUMNS`` order), skipping those already stored; counts the new ones."""
+    """Inserts rows (tuples in ``COLUMNS`` order), skipping those already stored; counts the new ones.
 
-    def __init__(self) -> None:
+    ``columns`` names the tuples' columns when they are not ``COLUMNS`` (another source's log
+    also gives the day, ``occurred_on``)."""
+
+    def __init__(self, columns: tuple[str, ...] = COLUMNS) -> None:
+        self.columns = columns
         self.vendor = connection.vendor
         self.inserted = 0
         self._temp_ready = False
@@ -67,8 +71,8 @@ class IncidentWriter:
         return added
 
     def _write_generic(self, rows: list[tuple]) -> int:
-        names = ", ".join(COLUMNS)
-        marks = ", ".join(["%s"] * len(COLUMNS))
+        names = ", ".join(self.columns)
+        marks = ", ".join(["%s"] * len(self.columns))
         verb = "INSERT OR IGNORE" if self.vendor == "sqlite" else "INSERT"
         tail = "" if self.vendor == "sqlite" else " ON CONFLICT (source_id, row_key) DO NOTHING"
         with connection.cursor() as cursor:
@@ -79,7 +83,7 @@ class IncidentWriter:
             return max(cursor.rowcount, 0)
 
     def _write_postgresql(self, rows: list[tuple]) -> int:
-        names = ", ".join(COLUMNS)
+        names = ", ".join(self.columns)
         with connection.cursor() as cursor:
             if not self._temp_ready:
                 cursor.execute(

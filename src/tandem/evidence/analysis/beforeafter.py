@@ -50,11 +50,12 @@ model is saturated in the four area × period groups, its standard error is
 √(1/T₀ + 1/T₁ + 1/C₀ + 1/C₁); the test is the Wald z-test and the interval exp(β₃ ± z·SE). When
 any of the four totals is zero the log-linear fit does not exist, and we fall back to the exact
 conditional test (given all the margins of the 2×2 table of totals, the target's after count is
-hypergeometric under RRR = 1: Fisher's exact test) with the conditional exact interval from
-:func:`scipy.stats.contingency.odds_ratio`. The absolute DiD, (T₁ − T₀) − (C₁ − C₀), is also
-given, but it only means something when the two areas are of similar size, so the summary does
-not use it; ``expected_after`` (T₀ · C₁/C₀: what the target would have had if it had changed
-as the comparison did) is the fairer count to show.
+hypergeometric under RRR = 1: Fisher's exact test) with the conditional exact interval (as
+:func:`scipy.stats.contingency.odds_ratio` gives it, computed directly for speed). The
+absolute DiD, (T₁ − T₀) − (C₁ − C₀), is also given, but it only means something when the two
+areas are of similar size, so the summary does not use it; ``expected_after`` (T₀ · C₁/C₀:
+what the target would have had if it had changed as the comparison did) is the fairer count to
+show.
 
 *Overdispersion and the negative binomial test.* Monthly counts often vary more than Poisson
 allows (a bad month, a seasonal swing within the period), and a Poisson test then overstates
@@ -100,8 +101,7 @@ from datetime import date
 from typing import Literal
 
 import numpy as np
-from scipy import optimize, stats
-from scipy.stats.contingency import odds_ratio
+from scipy import optimize, special, stats
 
 from .trends import format_date
 
@@ -447,23 +447,45 @@ def _dispersion(label: str, before: np.ndarray, after: np.ndarray, level: float)
 # --- GLM fitted by IRLS ---------------------------------------------------------------------
 
 
-def _fit_log_linear(y: np.ndarray, x: np.ndarray, alpha: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _log_likelihood(y: np.ndarray, eta: np.ndarray, alpha: np.ndarray) -> float:
+    """Poisson (α = 0) or NB2 log-likelihood of ``y`` at ``log μ = eta``, up to terms free of μ."""
+    eta = np.minimum(eta, 700.0)
+    mu = np.exp(eta)
+    poisson = y * eta - mu
+    safe = np.where(alpha > 0, alpha, 1.0)
+    nb = y * np.log(safe * mu / (1.0 + safe * mu)) - np.log1p(safe * mu) / safe
+    return float(np.sum(np.where(alpha > 0, nb, poisson)))
+
+
+def _fit_log_linear(
+    y: np.ndarray, x: np.ndarray, alpha: np.ndarray, mu_start: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Fit ``log E[y] = x @ beta`` by IRLS for Poisson (α = 0) or NB2 with known α per row.
 
-    Returns the coefficients and their covariance, (Xᵀ W X)⁻¹ with W = μ / (1 + αμ) — the
-    expected information for the log link, which is what the Wald tests use.
+    Starts from ``mu_start`` (the group means, which for our saturated designs are already the
+    maximum-likelihood fit, so IRLS confirms it in a step), and halves any step that lowers the
+    likelihood, so it cannot run away. Returns the coefficients and their covariance,
+    (Xᵀ W X)⁻¹ with W = μ / (1 + αμ) — the expected information for the log link, which is what
+    the Wald tests use.
     """
-    mu = y + 0.5
-    beta = np.linalg.lstsq(x, np.log(mu), rcond=None)[0]
+    beta = np.linalg.lstsq(x, np.log(mu_start), rcond=None)[0]
+    ll = _log_likelihood(y, x @ beta, alpha)
     for _ in range(100):
         eta = x @ beta
         mu = np.exp(eta)
         w = mu / (1.0 + alpha * mu)
         z = eta + (y - mu) / mu
         xtw = x.T * w
-        new = np.linalg.solve(xtw @ x, xtw @ z)
-        done = np.max(np.abs(new - beta)) < 1e-10
-        beta = new
+        step = np.linalg.solve(xtw @ x, xtw @ z) - beta
+        t = 1.0
+        while True:
+            candidate = beta + t * step
+            candidate_ll = _log_likelihood(y, x @ candidate, alpha)
+            if candidate_ll >= ll - 1e-9 * abs(ll) or t < 1e-6:
+                break
+            t /= 2
+        done = np.max(np.abs(candidate - beta)) < 1e-10
+        beta, ll = candidate, candidate_ll
         if done:
             break
     mu = np.exp(x @ beta)
@@ -472,15 +494,19 @@ def _fit_log_linear(y: np.ndarray, x: np.ndarray, alpha: np.ndarray) -> tuple[np
     return beta, cov
 
 
-def _design(series: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _design(
+    series: Sequence[tuple[np.ndarray, np.ndarray]],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Monthly rows for one series (columns: 1, after) or two (1, after, second, after·second).
 
     The last coefficient is the log rate ratio (one series) or the log ratio of rate ratios of
-    the second series to the first (two series).
+    the second series to the first (two series). Also returns each row's series index and its
+    group's mean (series × period).
     """
-    ys, rows, group = [], [], []
+    ys, rows, group, means = [], [], [], []
     for s, (before, after) in enumerate(series):
         for period, counts in enumerate((before, after)):
+            mean = float(np.mean(counts))
             for value in counts:
                 ys.append(float(value))
                 row = [1.0, float(period)]
@@ -488,14 +514,15 @@ def _design(series: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray
                     row += [float(s), float(period * s)]
                 rows.append(row)
                 group.append(s)
-    return np.asarray(ys), np.asarray(rows), np.asarray(group)
+                means.append(mean)
+    return np.asarray(ys), np.asarray(rows), np.asarray(group), np.asarray(means)
 
 
 def _wald(
     method: str, series: Sequence[tuple[np.ndarray, np.ndarray]], alphas: Sequence[float], level: float
 ) -> RatioEstimate:
-    y, x, group = _design(series)
-    beta, cov = _fit_log_linear(y, x, np.asarray(alphas, dtype=float)[group])
+    y, x, group, means = _design(series)
+    beta, cov = _fit_log_linear(y, x, np.asarray(alphas, dtype=float)[group], means)
     b, se = float(beta[-1]), float(math.sqrt(cov[-1, -1]))
     zcrit = float(stats.norm.ppf(1 - level / 2))
     p = float(2 * stats.norm.sf(abs(b) / se))
@@ -560,12 +587,42 @@ def _exact_ratio_of_ratios(c0: int, c1: int, t0: int, t1: int, level: float) -> 
     if min(t0 + t1, c0 + c1, t1 + c1, t0 + c0) == 0:
         return RatioEstimate(method, None, 0.0, math.inf, 1.0)
     p = float(stats.fisher_exact(table).pvalue)
-    ci = odds_ratio(table, kind="conditional").confidence_interval(confidence_level=1 - level)
+    low, high = _conditional_interval(t1, t0, c1, c0, level)
     estimate = None if t0 * c1 == 0 else (t1 * c0) / (t0 * c1)
-    high = float(ci.high)
-    return RatioEstimate(
-        method, estimate, float(ci.low), high if math.isfinite(high) else math.inf, min(p, 1.0)
-    )
+    return RatioEstimate(method, estimate, low, high, min(p, 1.0))
+
+
+def _conditional_interval(t1: int, t0: int, c1: int, c0: int, level: float) -> tuple[float, float]:
+    """Exact conditional interval for the odds ratio of [[t1, t0], [c1, c0]] when a cell is zero.
+
+    Given the margins, ``t1`` has Fisher's noncentral hypergeometric distribution with odds ratio
+    ψ; a zero cell puts ``t1`` at one end of its support, so one limit is 0 or ∞ and the other
+    is the ψ at which that end has probability ``level / 2``. This is the interval
+    :func:`scipy.stats.contingency.odds_ratio` gives (``kind="conditional"``), computed on the
+    log scale over the support directly because scipy's version takes seconds for the large
+    margins of a whole district.
+    """
+    rows, col = t1 + t0, t1 + c1
+    total = rows + c1 + c0
+    lo, hi = max(0, rows - (t0 + c0)), min(rows, col)
+    if lo == hi:
+        return 0.0, math.inf
+    xs = np.arange(lo, hi + 1)
+    logf = stats.hypergeom.logpmf(xs, total, col, rows)
+    end = 0 if t1 == lo else len(xs) - 1
+
+    def log_p_end(theta: float) -> float:
+        return float(logf[end] + theta * xs[end] - special.logsumexp(logf + theta * xs))
+
+    target = math.log(level / 2)
+    # P(t1 = lowest | ψ) falls from 1 to 0 as ψ grows, P(t1 = highest | ψ) rises: one root.
+    a, b = -1.0, 1.0
+    while (log_p_end(a) - target) * (log_p_end(b) - target) > 0:
+        a, b = 2 * a, 2 * b
+        if b > 1e4:  # cannot happen for real tables; never fail, give no limit
+            return 0.0, math.inf
+    theta = float(optimize.brentq(lambda th: log_p_end(th) - target, a, b, xtol=1e-12))
+    return (0.0, math.exp(theta)) if end == 0 else (math.exp(theta), math.inf)
 
 
 # --- words ----------------------------------------------------------------------------------

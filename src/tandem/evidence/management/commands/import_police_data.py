@@ -9,7 +9,12 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from tandem.evidence.importers.police_uk import FileRefused
 from tandem.evidence.models import ImportRun
 from tandem.evidence.placement import Placer
-from tandem.evidence.services import police_file_import, police_files_find, police_import_report
+from tandem.evidence.services import (
+    import_report_lines,
+    police_file_import,
+    police_files_find,
+    police_import_report,
+)
 
 
 class Command(BaseCommand):
@@ -69,30 +74,6 @@ class Command(BaseCommand):
             raise CommandError(f"{len(refused)} of {len(runs)} files were refused; nothing was imported.")
 
     def _say(self, run: ImportRun) -> None:
-        if run.status != ImportRun.Status.DONE:
-            self.stdout.write(self.style.ERROR(f"{run.file_name}: refused. {run.message}"))
-            return
-        if run.file_kind == ImportRun.FileKind.OUTCOMES:
-            parts = [
-                f"{run.rows_read:,} outcome rows read",
-                f"{run.imported:,} incidents given a new last outcome",
-                f"{run.duplicates:,} already up to date or not imported",
-            ]
-        else:
-            parts = [
-                f"{run.rows_read:,} rows read",
-                f"{run.imported:,} imported",
-                f"{run.duplicates:,} already there",
-                f"{run.without_location:,} without a location",
-                f"{run.outside_partnership:,} outside every area",
-            ]
-        if run.bad_row_count:
-            parts.append(f"{run.bad_row_count:,} bad rows skipped")
-        self.stdout.write(self.style.SUCCESS(f"{run.file_name}: " + ", ".join(parts) + "."))
-        for bad in run.bad_rows[:10]:
-            column = f", column “{bad['column']}”" if bad["column"] else ""
-            self.stdout.write(self.style.WARNING(f"  line {bad['line']}{column}: {bad['reason']}"))
-        if run.bad_row_count > 10:
-            self.stdout.write(self.style.WARNING(f"  … and {run.bad_row_count - 10:,} more (see --json)."))
-        if run.note:
-            self.stdout.write(f"  {run.note}")
+        styles = {"error": self.style.ERROR, "success": self.style.SUCCESS, "warning": self.style.WARNING}
+        for level, line in import_report_lines(run):
+            self.stdout.write(styles[level](line) if level else line)
