@@ -6,11 +6,13 @@ about 174 m — the scale of the anonymised "on or near" map points police.uk sn
 to, and of a street or a park). Coarser cells are derived with ``h3.cell_to_parent``, so
 only the resolution-9 cell is stored (as H3's 64-bit integer).
 
-Idempotency: each incident has a ``row_key`` unique per source — the Crime ID, or for an ASB
-row (which has none) "asb:" and the SHA-1 of its identifying fields (month, point, location,
-LSOA, type; not the outcome, which changes), numbered among identical keys of the same file
-("…#1", "…#2"): Crime IDs repeated within a month with other locations, and identical ASB rows,
-are all kept, and importing the same file again adds nothing.
+Idempotency: each incident has a ``row_key`` unique per source — 16 characters of BLAKE2b of
+the Crime ID, or for an ASB row (which has none) of its identifying fields (month, point,
+location, LSOA, type; not the outcome, which changes), numbered among identical keys of the
+same file ("…#1", "…#2"): Crime IDs repeated within a month with other locations, and identical
+ASB rows, are all kept, and importing the same file again adds nothing. The key is short so
+that the unique index over millions of rows stays small; outcomes find their crimes through
+it too (``importers.police_uk.key_range``), so the Crime ID needs no index of its own.
 """
 
 from django.conf import settings
@@ -125,7 +127,7 @@ class Incident(models.Model):
     """One crime or ASB report (police.uk) or complaint (another source)."""
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="incidents", db_index=False)
-    row_key = models.CharField(max_length=100)
+    row_key = models.CharField(max_length=24)
     crime_id = models.CharField(max_length=80, blank=True)
     month = models.DateField(help_text="The first day of the month it was reported in.")
     occurred_on = models.DateField(null=True, blank=True, help_text="The day, when the source gives one.")
@@ -156,7 +158,6 @@ class Incident(models.Model):
         ordering = ["-month", "pk"]
         indexes = [
             models.Index(fields=["area", "month"]),
-            models.Index(fields=["source", "crime_id"], name="evidence_incident_crime_id"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["source", "row_key"], name="evidence_incident_once"),

@@ -324,7 +324,7 @@ def _outcomes_import(run: ImportRun, raw: CountingReader, size: int, progress) -
             progress(raw.bytes_read, size)
     # Outcomes are filed under the run's source (the force of the file's first row).
     rows = [
-        (outcome, month, run.source_id, crime_id, month, month, outcome)
+        (outcome, month, run.source_id, *police_uk.key_range(crime_id), month, month, outcome)
         for crime_id, (outcome, month) in latest.items()
     ]
     updated = 0

@@ -308,10 +308,8 @@ def before_after(
             diff_expected = target.after - expected
             if target.before > 0 and comp.after > 0:
                 did_ratio = (target.after / target.before) / (comp.after / comp.before)
-        if target.before_per_1000_residents is not None and comp.before_per_1000_residents is not None:
-            did_rate = (target.after_per_1000_residents - target.before_per_1000_residents) - (  # type: ignore[operator]
-                comp.after_per_1000_residents - comp.before_per_1000_residents  # type: ignore[operator]
-            )
+        if population is not None and comparison_population is not None:
+            did_rate = 1000.0 * (target.change / population - comp.change / comparison_population)
 
     year: Change | None = None
     seasonal_test = None

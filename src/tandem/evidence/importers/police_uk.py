@@ -9,8 +9,8 @@ batched inserts that follow.
 The real files' quirks, each handled here:
 
 - ASB rows have no Crime ID, and Crime IDs repeat within a month with different locations and
-  outcomes, so an ID alone is not a key: ``row_key`` is the Crime ID (or, for an ASB row, a
-  hash of its identifying fields), numbered among identical keys within the file (the first is
+  outcomes, so an ID alone is not a key: ``row_key`` is a hash of the Crime ID (or, for an ASB
+  row, of its identifying fields), numbered among identical keys within the file (the first is
   ``…``, the second ``…#1``).
 - "No Location" rows have no coordinates and no LSOA: they are kept (and counted), not dropped.
 - Locations are quoted because they contain commas; lines end in CRLF: the csv module reads both.
@@ -24,6 +24,7 @@ The real files' quirks, each handled here:
 
 from __future__ import annotations
 
+import base64
 import csv
 import datetime as dt
 import hashlib
@@ -280,12 +281,27 @@ def _coordinates(values: tuple[str, ...], low: float, high: float) -> tuple[np.n
     return numbers, bad | out_of_range
 
 
+def key_of(identity: str) -> str:
+    """The stored form of a row's identity: 16 URL-safe characters (96 bits of BLAKE2b), so that
+    the unique index over millions of rows stays small; a Crime ID is 64 characters."""
+    digest = hashlib.blake2b(identity.encode(), digest_size=12).digest()
+    return base64.urlsafe_b64encode(digest).decode()
+
+
+def key_range(identity: str) -> tuple[str, str]:
+    """Every row key of one identity (``k``, ``k#1``, ``k#2`` …) lies in [``k``, ``k$``): "#"
+    sorts just before "$", and every key has the same 16 characters before its "#"."""
+    key = key_of(identity)
+    return key, key + "$"
+
+
 class RowKeys:
     """The idempotency key of each row, numbered among identical keys within the file.
 
-    A crime's key is its Crime ID (police.uk's own 64-character hash); an ASB row, which has
-    none, is keyed by a SHA-1 of its identifying fields. Crime IDs repeat within a month with
-    different locations, so the second row with an ID is keyed ``<id>#1``, the third ``<id>#2``.
+    A crime is identified by its Crime ID (police.uk's own 64-character hash); an ASB row, which
+    has none, by its identifying fields ("asb:" and them, joined). Crime IDs repeat within a
+    month with different locations, so the second row of an identity is keyed ``<key>#1``, the
+    third ``<key>#2``. The key is ``key_of(identity)``.
     """
 
     def __init__(self) -> None:
@@ -293,11 +309,13 @@ class RowKeys:
 
     def keys(self, crime_ids: list[str], columns: list[list[str]]) -> list[str]:
         seen = self.seen
-        sha1 = hashlib.sha1
+        blake2b = hashlib.blake2b
+        encode = base64.urlsafe_b64encode
         out = []
         append = out.append
         for crime_id, fields in zip(crime_ids, zip(*columns, strict=True), strict=True):
-            key = crime_id or "asb:" + sha1("\x1f".join(fields).encode(), usedforsecurity=False).hexdigest()
+            identity = crime_id or "asb:" + "\x1f".join(fields)
+            key = encode(blake2b(identity.encode(), digest_size=12).digest()).decode()
             occurrence = seen.get(key, 0)
             seen[key] = occurrence + 1
             append(f"{key}#{occurrence}" if occurrence else key)
