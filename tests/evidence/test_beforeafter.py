@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
+from scipy.stats.contingency import odds_ratio
 
 from tandem.evidence.analysis.beforeafter import before_after, format_p
 
@@ -108,7 +109,10 @@ def test_the_exact_fisher_test_is_used_when_a_total_is_zero():
     assert poisson.method == "exact conditional test (Fisher)"
     assert poisson.p_value == pytest.approx(stats.fisher_exact([[0, 12], [280, 300]]).pvalue, rel=1e-12)
     assert poisson.estimate == 0.0
-    assert poisson.ci_low == 0.0
+    # The exact conditional interval, as scipy's conditional odds ratio gives it for [[T1, T0], [C1, C0]].
+    reference = odds_ratio([[0, 12], [280, 300]], kind="conditional").confidence_interval(0.95)
+    assert poisson.ci_low == 0.0 == reference.low
+    assert poisson.ci_high == pytest.approx(reference.high, rel=1e-8)
     assert result.did_test.negative_binomial is None
 
 
