@@ -244,3 +244,28 @@ def test_an_actions_evaluation_shows_what_the_police_data_says(client, cast, pla
         assert response.status_code == 200
         text = response.content.decode()
         assert "What the police data says" in text and "Incidents fell by 50%" in text
+
+
+def test_the_ring_around_the_place_shows_whether_incidents_moved_next_door(places):
+    import h3
+
+    from tandem.evidence import cells as h3cells
+    from tandem.evidence.models import CellMonthCount
+
+    district, estate = _eighteen_months(places)
+    point = (52.6365, -1.1338)
+    centre = h3.str_to_int(h3.latlng_to_cell(*point, 9))
+    next_door = int(h3cells.ring(h3cells.as_int64([centre]), 2)[-1])  # two steps away: in the ring
+    for month in _months(dt.date(2024, 1, 1), 6):
+        count = 4 if month < dt.date(2024, 4, 1) else 12  # trebles once the estate is hardened
+        CellMonthCount.objects.create(
+            h3_cell=next_door, month=month, crime_type=BURGLARY, area=district, count=count
+        )
+
+    panel = evidence_panel(
+        area=estate, crime_types=[BURGLARY], change_date=dt.date(2024, 4, 1), months=3, point=point
+    )
+
+    ring = panel.rows[-1]
+    assert ring["what"].startswith("The hexagons around it")
+    assert (ring["change"].before, ring["change"].after) == (12, 36)

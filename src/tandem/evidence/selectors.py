@@ -20,7 +20,7 @@ from tandem.places.models import Area
 from tandem.places.selectors import area_descendant_ids
 
 from . import cells as h3cells
-from .analysis.beforeafter import BeforeAfter, before_after
+from .analysis.beforeafter import BeforeAfter, Change, before_after
 from .analysis.hotspots import classify, gi_star
 from .analysis.persistence import Persistence, hotspot_persistence
 from .analysis.trends import add_months, format_date, month_range
@@ -269,10 +269,12 @@ class EvidencePanel:
     reason: str = ""
     attributions: list[str] | None = None
     history_to: dt.date | None = None
+    displacement: Change | None = None
 
     @property
     def rows(self) -> list[dict]:
-        """The table under the summary: the area, the comparison and the same months a year earlier."""
+        """The table under the summary: the area, the comparison, the same months a year earlier
+        and the ring of hexagons around the place (the displacement check)."""
         if self.result is None:
             return []
         found = [{"what": self.area.name, "change": self.result.target}]
@@ -283,6 +285,13 @@ class EvidencePanel:
                 {
                     "what": f"{self.area.name}, the same months a year earlier",
                     "change": self.result.year_earlier,
+                }
+            )
+        if self.displacement is not None:
+            found.append(
+                {
+                    "what": "The hexagons around it, about 350 m (were incidents displaced?)",
+                    "change": self.displacement,
                 }
             )
         return found
@@ -357,7 +366,55 @@ def evidence_panel(
         change_date=change_date,
         comparison_label=f"the rest of {district.name}" if panel.comparison else "the rest of the district",
     )
+    panel.displacement = _displacement(
+        area=area, point=point, before=before, after=after, crime_types=crime_types
+    )
     return panel
+
+
+DISPLACEMENT_RING = 2  # hexagons: about 350 m around the place
+
+
+def _place_cells(area: Area, point: tuple[float, float] | None) -> np.ndarray | None:
+    """The hexagons of the place: the pin's and the six round it, or those whose centre is in the area."""
+    if point is not None:
+        centre = h3cells.as_int64(
+            [h3cells.h3int.latlng_to_cell(point[0], point[1], h3cells.DEFAULT_RESOLUTION)]
+        )
+        return np.union1d(centre, h3cells.ring(centre, 1))
+    if area.boundary:
+        return h3cells.fill_cells(area.boundary, contain="centre")
+    return None
+
+
+def _displacement(
+    *,
+    area: Area,
+    point: tuple[float, float] | None,
+    before: tuple[dt.date, dt.date],
+    after: tuple[dt.date, dt.date],
+    crime_types: list[str],
+) -> Change | None:
+    """Incidents in the ring of hexagons around the place, before and after: had they moved next door?"""
+    place = _place_cells(area, point)
+    if place is None or not len(place):
+        return None
+    ring = h3cells.ring(place, DISPLACEMENT_RING)
+
+    def total(months: tuple[dt.date, dt.date]) -> np.ndarray:
+        rows = CellMonthCount.objects.filter(
+            h3_cell__in=ring.tolist(), month__gte=months[0], month__lte=months[1]
+        )
+        if crime_types:
+            rows = rows.filter(crime_type__in=crime_types)
+        found = month_range(*months)
+        counts = np.zeros(len(found), dtype=np.int64)
+        where = {month: index for index, month in enumerate(found)}
+        for month, count in rows.values("month").annotate(n=Sum("count")).values_list("month", "n"):
+            counts[where[month]] = count
+        return counts
+
+    return before_after(total(before), total(after)).target
 
 
 HISTORY_MONTHS = 6
