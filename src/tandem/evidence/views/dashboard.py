@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from tandem.evidence import selectors
+from tandem.evidence.analysis.trends import MonthlySeries, year_on_year
 from tandem.evidence.charts import month_chart
 from tandem.evidence.forms import DashboardForm
 from tandem.places.access import access_area_for_user
@@ -94,6 +95,14 @@ def area_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         key=lambda row: (-row["count"], row["crime_type"]),
     )
     earlier_total = sum(value for value in earlier) if earlier and None not in earlier else None
+    rolling = None
+    if selectors.month_add(end, -23) >= first_month:
+        # The rolling year to the last month shown against the year before it.
+        two_years = selectors.area_totals(
+            area=area, start=selectors.month_add(end, -23), end=end, crime_types=types
+        )
+        series = MonthlySeries(selectors.month_add(end, -23), tuple(int(value) for value in two_years))
+        rolling = year_on_year(series).summary
     hotspots = selectors.hotspots(area=area, start=start, end=end, crime_types=types)
     within = selectors.areas_within(area=area, start=start, end=end, crime_types=types)
     district = selectors.district_of(area)
@@ -117,6 +126,7 @@ def area_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "cells_geojson": hotspots.geojson() if hotspots else None,
             "district": district if district != area else None,
             "within": within,
+            "rolling": rolling,
             "query": request.GET.urlencode(),
             "attributions": selectors.source_attributions(),
         }
