@@ -232,7 +232,8 @@ def generic_upload_table(run: ImportRun) -> Table:
 def generic_upload_import(*, run: ImportRun, placer: Placer | None = None) -> ImportRun:
     """Import a confirmed upload (once: a second confirmation finds it done), then delete its file."""
     with transaction.atomic():
-        current = ImportRun.objects.select_for_update().select_related("source").get(pk=run.pk)
+        # PostgreSQL locks no row on the nullable side of a join: lock the upload alone (of=self)
+        current = ImportRun.objects.select_for_update(of=("self",)).select_related("source").get(pk=run.pk)
         if current.status != ImportRun.Status.QUEUED:
             return current
         try:
