@@ -18,7 +18,10 @@ def demo(transactional_db):
 
 
 def test_the_demo_shows_the_partnership_tree_and_a_group_with_its_gaps(page, visit, demo):
+    # Two partnerships: Trafford, and the small Leicester one standing on the evidence demo's data
     visit(page, reverse("partnership:overview"))
+    page.get_by_role("link", name="Trafford Community Safety Partnership (demo)").click()
+    page.wait_for_load_state()
 
     main = page.locator("main")
     # the Trafford partnership's groups (the small Leicester one of the evidence demo has its own page)
