@@ -35,3 +35,13 @@ capture_output = False
 # Heartbeat files in memory rather than on a possibly slow disk.
 worker_tmp_dir = "/dev/shm"  # noqa: S108 (gunicorn's documented choice)
 proc_name = "tandem-web"
+
+
+def post_worker_init(worker) -> None:
+    """Move everything loaded at start-up (Django, numpy, shapely: about half a million objects)
+    out of the garbage collector's sight, so its full collections stop adding 60–70 ms to a
+    request now and then (measured on the evidence dashboards)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
