@@ -8,16 +8,14 @@ where two areas of the same depth overlap, the smaller wins. An incident with no
 placed by its LSOA code when an LSOA with that code has been placed in an area; so is one whose
 point falls outside every boundary (boundaries are generalised; LSOAs are exact).
 
-H3: see ``tandem.evidence.models`` for the resolution (9). A cell's own area — the one that
-holds its centre — is what the per-cell counts are filed under, so a cell is counted in one
-area only.
+H3: see ``tandem.evidence.models`` for the resolution (9). The per-cell counts are filed under
+an area of the cell's incidents (``store.counts_add``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import h3.api.basic_int as h3
 import numpy as np
 import shapely
 from shapely.geometry import shape
@@ -25,6 +23,7 @@ from shapely.strtree import STRtree
 
 from tandem.places.models import LSOA, Area
 
+from .cells import h3int
 from .models import H3_RESOLUTION
 
 NO_AREA = 0
@@ -65,7 +64,6 @@ class Placer:
             shapely.prepare(geometries)
         self.lsoas = lsoas
         self.parents = parents
-        self._cell_area: dict[int, int] = {}
 
     @classmethod
     def from_database(cls) -> Placer:
@@ -125,7 +123,7 @@ class Placer:
             unique = np.column_stack((lng[first], lat[first]))
             inverse = inverse.reshape(-1)
             cells = np.fromiter(
-                (h3.latlng_to_cell(lat, lng, H3_RESOLUTION) for lng, lat in unique),
+                (h3int.latlng_to_cell(lat, lng, H3_RESOLUTION) for lng, lat in unique),
                 dtype=np.int64,
                 count=len(unique),
             )
@@ -140,13 +138,3 @@ class Placer:
                 count=len(missing),
             )
         return Placed(area=area, cell=cell)
-
-    def areas_of_cells(self, cells: np.ndarray) -> np.ndarray:
-        """The area holding each cell's centre (0 where none), remembered across chunks."""
-        known = self._cell_area
-        todo = [int(c) for c in np.unique(cells) if c and int(c) not in known]
-        if todo:
-            centres = np.array([h3.cell_to_latlng(c) for c in todo], dtype=np.float64)
-            found = self._areas_of_points(centres[:, 1], centres[:, 0])
-            known.update(zip(todo, (int(a) for a in found), strict=True))
-        return np.fromiter((known.get(int(c), NO_AREA) for c in cells), dtype=np.int64, count=len(cells))

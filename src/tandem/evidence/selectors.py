@@ -329,7 +329,8 @@ def evidence_panel(
     after_months = len([m for m in available if m >= first_after])
     before_months = len([m for m in available if m < change_month])
     n = min(max(months, MIN_PANEL_MONTHS), after_months, before_months)
-    panel.persistence = _hotspot_history(area=area, crime_types=crime_types, last=available[-1], point=point)
+    place = _place_cells(area, point)
+    panel.persistence = _hotspot_history(area=area, crime_types=crime_types, last=available[-1], place=place)
     panel.history_to = available[-1]
     if n < MIN_PANEL_MONTHS:
         if after_months < MIN_PANEL_MONTHS:
@@ -369,9 +370,7 @@ def evidence_panel(
         change_date=change_date,
         comparison_label=f"the rest of {district.name}" if panel.comparison else "the rest of the district",
     )
-    panel.displacement = _displacement(
-        area=area, point=point, before=before, after=after, crime_types=crime_types
-    )
+    panel.displacement = _displacement(place=place, before=before, after=after, crime_types=crime_types)
     return panel
 
 
@@ -392,14 +391,12 @@ def _place_cells(area: Area, point: tuple[float, float] | None) -> np.ndarray | 
 
 def _displacement(
     *,
-    area: Area,
-    point: tuple[float, float] | None,
+    place: np.ndarray | None,
     before: tuple[dt.date, dt.date],
     after: tuple[dt.date, dt.date],
     crime_types: list[str],
 ) -> Change | None:
     """Incidents in the ring of hexagons around the place, before and after: had they moved next door?"""
-    place = _place_cells(area, point)
     if place is None or not len(place):
         return None
     ring = h3cells.ring(place, DISPLACEMENT_RING)
@@ -424,7 +421,7 @@ HISTORY_MONTHS = 6
 
 
 def _hotspot_history(
-    *, area: Area, crime_types: list[str], last: dt.date, point: tuple[float, float] | None
+    *, area: Area, crime_types: list[str], last: dt.date, place: np.ndarray | None
 ) -> Persistence | None:
     """Whether the place was a hotspot of its district in each of the last six months of data:
     the hexagon of the problem's pin or one next to it, or any hexagon of its area."""
@@ -432,14 +429,7 @@ def _hotspot_history(
     weights = area_weights(district)
     if weights is None:
         return None
-    if point is not None:
-        centre = h3cells.as_int64(
-            [h3cells.h3int.latlng_to_cell(point[0], point[1], h3cells.DEFAULT_RESOLUTION)]
-        )
-        place = np.union1d(centre, h3cells.ring(centre, 1))
-    elif area.boundary:
-        place = h3cells.fill_cells(area.boundary, contain="centre")
-    else:
+    if place is None:
         return None
     rows = weights.index(place)
     rows = rows[rows >= 0]

@@ -401,10 +401,6 @@ def import_report_lines(run: ImportRun) -> list[tuple[str, str]]:
     return lines
 
 
-def month_first(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
 # --- Imports started from the web --------------------------------------------------------
 
 UPLOAD_SUFFIXES = (".csv", ".zip")

@@ -1,19 +1,18 @@
 """Import files of another organisation's log (CSV) with the columns saved for its source."""
 
-import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from tandem.evidence.generic_services import generic_file_import
+from tandem.evidence.management.commands._import_command import ImportCommand
 from tandem.evidence.models import ImportRun, Source
 from tandem.evidence.placement import Placer
-from tandem.evidence.services import import_report_lines, police_import_report
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Import CSV files of another organisation's incident log (a council's or housing provider's "
         "complaints) into a source whose columns were chosen on its upload page. Each file is one "
@@ -21,13 +20,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        super().add_arguments(parser)
         parser.add_argument("paths", nargs="+", help="CSV files of the source's log.")
         parser.add_argument("--source", required=True, help="The source's slug (see its upload page).")
-        parser.add_argument(
-            "--json",
-            action="store_true",
-            help="End by printing the import report as one JSON object per file (one per line).",
-        )
 
     def handle(self, *args, **options) -> None:
         source = self._source(options["source"])
@@ -62,13 +57,8 @@ class Command(BaseCommand):
                 runs.append(run)
                 progress.remove_task(task)
                 if not options["json"]:
-                    self._say(run)
-        if options["json"]:
-            for run in runs:
-                self.stdout.write(json.dumps(police_import_report(run), ensure_ascii=False))
-        refused = [run for run in runs if run.status != ImportRun.Status.DONE]
-        if refused and len(refused) == len(runs):
-            raise CommandError(f"{len(refused)} of {len(runs)} files were refused; nothing was imported.")
+                    self.say(run)
+        self.finish(runs, as_json=options["json"])
 
     def _source(self, slug: str) -> Source:
         source = Source.objects.filter(slug=slug).first()
@@ -87,8 +77,3 @@ class Command(BaseCommand):
                 "source's upload page and choose them there, then import the rest here."
             )
         return source
-
-    def _say(self, run: ImportRun) -> None:
-        styles = {"error": self.style.ERROR, "success": self.style.SUCCESS, "warning": self.style.WARNING}
-        for level, line in import_report_lines(run):
-            self.stdout.write(styles[level](line) if level else line)

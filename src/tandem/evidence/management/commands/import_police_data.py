@@ -1,23 +1,17 @@
 """Import police.uk street-level crime and ASB files, and outcomes files, into the evidence."""
 
-import json
-
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from tandem.evidence.importers.police_uk import FileRefused
+from tandem.evidence.management.commands._import_command import ImportCommand
 from tandem.evidence.models import ImportRun
 from tandem.evidence.placement import Placer
-from tandem.evidence.services import (
-    import_report_lines,
-    police_file_import,
-    police_files_find,
-    police_import_report,
-)
+from tandem.evidence.services import police_file_import, police_files_find
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Import police.uk files: street-level crime and anti-social behaviour CSVs, outcomes CSVs, "
         "directories of them and police.uk's monthly .zip archives. Each file is one transaction; "
@@ -25,12 +19,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        super().add_arguments(parser)
         parser.add_argument("paths", nargs="+", help="CSV files, .zip archives or directories.")
-        parser.add_argument(
-            "--json",
-            action="store_true",
-            help="End by printing the import report as one JSON object per file (one per line).",
-        )
 
     def handle(self, *args, **options) -> None:
         try:
@@ -65,15 +55,5 @@ class Command(BaseCommand):
                 progress.update(overall, completed=done)
                 progress.remove_task(task)
                 if not options["json"]:
-                    self._say(run)
-        if options["json"]:
-            for run in runs:
-                self.stdout.write(json.dumps(police_import_report(run), ensure_ascii=False))
-        refused = [run for run in runs if run.status != ImportRun.Status.DONE]
-        if refused and len(refused) == len(runs):
-            raise CommandError(f"{len(refused)} of {len(runs)} files were refused; nothing was imported.")
-
-    def _say(self, run: ImportRun) -> None:
-        styles = {"error": self.style.ERROR, "success": self.style.SUCCESS, "warning": self.style.WARNING}
-        for level, line in import_report_lines(run):
-            self.stdout.write(styles[level](line) if level else line)
+                    self.say(run)
+        self.finish(runs, as_json=options["json"])
