@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "tandem.problems",
     "tandem.strategy",
     "tandem.actionplans",
+    "tandem.community",
+    "tandem.open311",
 ]
 
 MIDDLEWARE = [

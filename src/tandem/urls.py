@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("tandem.strategy.urls")),
     path("", include("tandem.actionplans.urls")),
     path("", include("tandem.evidence.urls")),
+    path("", include("tandem.community.urls")),
+    path("open311/v2/", include("tandem.open311.urls")),
     path("api/v1/", include("tandem.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,1 @@
+"""Events, "you said, we did" updates, subscriptions and newsletters."""

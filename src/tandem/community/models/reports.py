@@ -1,0 +1,1 @@
+"""Reports from residents and how they reach a group."""
