@@ -296,6 +296,7 @@ def _evidence_args(cast: Cast) -> dict[str, dict[str, object]]:
         "evidence:area-dashboard": area,
         "evidence:area-figures-csv": area,
         "evidence:area-hotspots-geojson": area,
+        "evidence:area-before-after": area,
         "evidence:import-detail": {"pk": run.pk},
         **generic,
     }
@@ -464,6 +465,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "evidence:area-dashboard": OPEN,
     "evidence:area-figures-csv": OPEN,
     "evidence:area-hotspots-geojson": OPEN,
+    "evidence:area-before-after": OPEN,
     "evidence:import-list": OFFICERS,
     "evidence:import-create": OFFICERS,
     "evidence:import-detail": (302, 404, 404, 200, 200),

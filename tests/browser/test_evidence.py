@@ -184,3 +184,19 @@ def test_an_officer_uploads_police_data_and_a_resident_reads_the_evidence(
     assert "The rest of" not in panel  # the City is the whole district
     assert "Is it still a hotspot?" in panel
     assert "Open Government Licence" in panel
+
+    # 5. ... and from it compares a circle round a point on the map instead of the whole City
+    page.get_by_role("link", name="Compare other months, a circle on the map or another area").click()
+    page.wait_for_load_state()
+    page.locator("#pin-map").wait_for(state="visible")  # the pin picker is set up
+    audit(page)
+    page.get_by_label("A circle round a point").check()
+    page.get_by_role("button", name="Put the pin at the centre of the map").click()
+    assert page.get_by_label("Latitude").input_value() != ""
+    page.get_by_label("Radius").select_option("500")
+    assert page.locator("#pin-map .leaflet-overlay-pane path").count() == 1  # the circle is drawn
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_load_state()
+    audit(page)
+    comparison = page.locator("section.tandem-evidence-panel").inner_text()
+    assert "Within 500 m of the point" in comparison, comparison

@@ -379,3 +379,28 @@ def test_the_index_lists_districts_and_a_dashboard_the_areas_within_it(
     assert sum(row["total"] for row in within) == dashboard.context["total"]
     assert within == sorted(within, key=lambda row: -row["total"])
     assert f"Areas within {city.name}" in _text(dashboard)
+
+
+def test_the_dashboard_counts_incidents_by_problem_category_even_where_they_overlap(client, city):
+    from tandem.problems.models import Category
+
+    Category.objects.all().delete()
+    Category.objects.create(name="Theft", slug="theft", police_uk_crime_types=["Shoplifting", "Other theft"])
+    Category.objects.create(name="Shops", slug="shops", police_uk_crime_types=["Shoplifting"])
+    Category.objects.create(name="Noise", slug="noise", police_uk_crime_types=[])
+    january = Incident.objects.filter(area__parent=city, month="2024-01-01")
+    shoplifting = january.filter(crime_type="Shoplifting").count()
+    other_theft = january.filter(crime_type="Other theft").count()
+    assert shoplifting and other_theft
+
+    response = client.get(
+        reverse("evidence:area-dashboard", kwargs={"slug": city.slug}),
+        {"start": "2024-01-01", "end": "2024-01-01"},
+    )
+
+    rows = {row["name"]: row for row in response.context["by_category"]}
+    assert rows["Theft"]["count"] == shoplifting + other_theft
+    assert rows["Shops"]["count"] == shoplifting
+    assert "Noise" not in rows  # no crime types: nothing to count
+    text = _text(response)
+    assert "By problem category" in text and "do not add up to the total" in text

@@ -331,6 +331,32 @@ def ring(cells: np.ndarray | Iterable[int | str], k: int = 1) -> np.ndarray:
     return np.setdiff1d(np.unique(around), stored, assume_unique=True)
 
 
+EARTH_RADIUS_M = 6_371_008.8
+_CENTRE_SPACING_M = {9: 300.0}  # about the distance between neighbouring cell centres
+
+
+def within_radius(
+    latitude: float, longitude: float, metres: float, resolution: int = DEFAULT_RESOLUTION
+) -> np.ndarray:
+    """The cells (stored form, sorted) whose centre is within ``metres`` of the point (great-circle
+    distance): a drawn circle as the hexagons incidents are counted in. The point's own cell is
+    always one of them, however small the circle."""
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise ValueError(f"not a point on the Earth: {latitude}, {longitude}")
+    if metres <= 0:
+        raise ValueError(f"the radius must be more than 0 metres, not {metres}")
+    centre = h3int.latlng_to_cell(latitude, longitude, resolution)
+    spacing = _CENTRE_SPACING_M.get(resolution) or h3.average_hexagon_edge_length(resolution, "m") * 1.7
+    candidates = np.array(h3int.grid_disk(centre, int(metres // (spacing * 0.85)) + 1), dtype=np.uint64)
+    points = np.array([h3int.cell_to_latlng(int(cell)) for cell in candidates])
+    lat1, lng1 = np.radians(latitude), np.radians(longitude)
+    lat2, lng2 = np.radians(points[:, 0]), np.radians(points[:, 1])
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lng2 - lng1) / 2) ** 2
+    distance = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(a))
+    chosen = candidates[(distance <= metres) | (candidates == np.uint64(centre))]
+    return np.unique(chosen.astype(np.int64))
+
+
 def boundary_geojson(
     cells: np.ndarray | Iterable[int | str],
     properties: Mapping[str, Sequence | np.ndarray] | None = None,

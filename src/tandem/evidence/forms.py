@@ -8,12 +8,14 @@ import io
 import zipfile
 from pathlib import Path
 
+import shapely
+import shapely.geometry
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size
 from django import forms
 from django.conf import settings
 
-from tandem.partnership.forms import GovukMessages
+from tandem.partnership.forms import DateField, GovukMessages
 
 from .importers.police_uk import FileRefused, file_kind
 
@@ -98,4 +100,109 @@ class DashboardForm(forms.Form):
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and start > end:
             self.add_error("end", "The last month must be the same as or after the first month")
+        return cleaned
+
+
+class BeforeAfterForm(GovukMessages, forms.Form):
+    """What a before/after comparison compares (GET): the date, the months either side, the crime
+    types, the place (the whole area or a circle round a point) and the comparison area."""
+
+    PLACE_AREA, PLACE_CIRCLE = "area", "circle"
+
+    change_date = DateField(
+        label="Date of the change",
+        help_text="When the action started or the response began, for example 1 6 2022",
+    )
+    months = forms.TypedChoiceField(
+        label="Months either side",
+        coerce=int,
+        initial=6,
+        choices=[(n, f"{n} months") for n in (3, 4, 6, 9, 12)],
+        help_text="The same number of months before and after are compared",
+    )
+    crime_type = forms.MultipleChoiceField(
+        label="Crime types", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    place = forms.ChoiceField(
+        label="Where",
+        initial=PLACE_AREA,
+        widget=forms.RadioSelect,
+        choices=[(PLACE_AREA, "The whole area"), (PLACE_CIRCLE, "A circle round a point")],
+    )
+    latitude = forms.FloatField(label="Latitude", required=False, min_value=-90, max_value=90)
+    longitude = forms.FloatField(label="Longitude", required=False, min_value=-180, max_value=180)
+    radius = forms.TypedChoiceField(label="Radius", coerce=int, required=False, empty_value=None)
+    comparison = forms.ModelChoiceField(
+        label="Compare with",
+        queryset=None,
+        required=False,
+        empty_label="The rest of the district",
+        to_field_name="slug",
+        help_text="Another area to compare with: the rest of it if it holds the place, otherwise all of it",
+    )
+
+    def __init__(
+        self, *args, area, district, crime_types: list[str], comparison_areas, radius_choices, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.area = area
+        self.district = district
+        self.fields["crime_type"].choices = [(name, name) for name in crime_types]
+        self.fields["crime_type"].help_text = "Leave them all unticked to count every type"
+        self.fields["radius"].choices = [(metres, f"{metres:,} metres") for metres in radius_choices]
+        self.fields["radius"].initial = 500
+        self.fields["comparison"].queryset = comparison_areas
+        self.fields["comparison"].empty_label = f"The rest of {district.name}"
+        self.fields["latitude"].widget.attrs.update({"inputmode": "decimal", "step": "any"})
+        self.fields["longitude"].widget.attrs.update({"inputmode": "decimal", "step": "any"})
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Field("change_date"),
+            Field("months"),
+            Field.checkboxes("crime_type", small=True, legend_size=Size.SMALL),
+            Field.radios("place", inline=True, legend_size=Size.SMALL),
+            Fieldset(
+                HTML.p("Only when the place is a circle: its hexagons are counted within the district."),
+                HTML('{% include "web/_pin_picker.html" %}'),
+                Field("latitude", css_class="govuk-input--width-10"),
+                Field("longitude", css_class="govuk-input--width-10"),
+                Field("radius"),
+                legend="The circle",
+                legend_size=Size.MEDIUM,
+            ),
+            Field("comparison"),
+            HTML('<button type="submit" class="govuk-button" data-module="govuk-button">Compare</button>'),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("place") == self.PLACE_CIRCLE:
+            if cleaned.get("latitude") is None and "latitude" not in self.errors:
+                self.add_error(
+                    "latitude", "Enter the latitude of the centre of the circle, or put a pin on the map"
+                )
+            if cleaned.get("longitude") is None and "longitude" not in self.errors:
+                self.add_error(
+                    "longitude", "Enter the longitude of the centre of the circle, or put a pin on the map"
+                )
+            if not cleaned.get("radius") and "radius" not in self.errors:
+                self.add_error("radius", "Select the radius of the circle")
+            latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
+            outside = (
+                latitude is not None
+                and longitude is not None
+                and self.district.boundary
+                and not shapely.geometry.shape(self.district.boundary).covers(
+                    shapely.Point(longitude, latitude)
+                )
+            )
+            if outside:
+                self.add_error("latitude", f"Put the centre of the circle inside {self.district.name}")
+        elif cleaned.get("comparison") == self.area:
+            self.add_error(
+                "comparison",
+                f"Choose an area other than {self.area.name} itself to compare the whole of it with",
+            )
         return cleaned

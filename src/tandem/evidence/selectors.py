@@ -12,8 +12,10 @@ import functools
 import hashlib
 import json
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import numpy as np
+import shapely.geometry
 from django.db.models import Max, Min, Sum
 
 from tandem.places.models import Area
@@ -124,6 +126,31 @@ def areas_within(
     totals = dict(rows.values("area").annotate(total=Sum("count")).values_list("area", "total"))
     found = [{"area": child, "total": totals.get(child.pk, 0)} for child in children]
     return sorted(found, key=lambda row: (-row["total"], row["area"].name))
+
+
+def comparison_areas(area: Area):
+    """The areas a before/after comparison for ``area`` may compare with: those of its district
+    and the other districts that have incidents, except the areas inside it (they are part of the
+    place itself)."""
+    district = district_of(area)
+    inside = set(area_descendant_ids(area))
+    districts = Area.objects.filter(parent__isnull=True).values_list("pk", flat=True)
+    candidates = {*districts, *area_descendant_ids(district)}
+    with_data = set(
+        AreaMonthCount.objects.filter(area_id__in=[pk for pk in candidates if pk not in inside])
+        .values_list("area_id", flat=True)
+        .distinct()
+    )
+    found = Area.objects.filter(pk__in=with_data).only("pk", "name", "slug", "kind", "parent_id")
+    return found.order_by("name")
+
+
+def area_bounds(area: Area) -> list[list[float]] | None:
+    """[[south, west], [north, east]] around the area's boundary, where its map opens; None without one."""
+    if not area.boundary:
+        return None
+    west, south, east, north = shapely.geometry.shape(area.boundary).bounds
+    return [[south, west], [north, east]]
 
 
 def source_attributions() -> list[str]:
@@ -273,6 +300,49 @@ class EvidencePanel:
     attributions: list[str] | None = None
     history_to: dt.date | None = None
     displacement: Change | None = None
+    # A drawn circle instead of the whole area: its centre and radius in metres.
+    point: tuple[float, float] | None = None
+    radius: int | None = None
+    # True when the comparison is the rest of an area holding the place (the district by
+    # default), False when it is another area chosen beside it.
+    comparison_is_rest: bool = True
+    district: Area | None = None
+
+    @property
+    def place_label(self) -> str:
+        """The place compared, as a table row or a sentence names it."""
+        if self.radius:
+            return f"Within {self.radius:,} m of the point"
+        return self.area.name
+
+    @property
+    def before_after_query(self) -> str:
+        """The before/after page's query string that shows this comparison, to change it from there."""
+        query = [
+            ("change_date_0", self.change_date.day),
+            ("change_date_1", self.change_date.month),
+            ("change_date_2", self.change_date.year),
+            ("months", self.months or PANEL_MONTHS),
+            *(("crime_type", name) for name in self.crime_types),
+        ]
+        if self.radius and self.point:
+            query += [
+                ("place", "circle"),
+                ("latitude", self.point[0]),
+                ("longitude", self.point[1]),
+                ("radius", self.radius),
+            ]
+        else:
+            query.append(("place", "area"))
+        if self.comparison is not None and self.comparison != self.district:
+            query.append(("comparison", self.comparison.slug))
+        return urlencode(query)
+
+    @property
+    def comparison_label(self) -> str:
+        if self.comparison is None:
+            return ""
+        return f"The rest of {self.comparison.name}" if self.comparison_is_rest else self.comparison.name
 
     @property
     def rows(self) -> list[dict]:
@@ -280,13 +350,13 @@ class EvidencePanel:
         and the ring of hexagons around the place (the displacement check)."""
         if self.result is None:
             return []
-        found = [{"what": self.area.name, "change": self.result.target}]
+        found = [{"what": self.place_label, "change": self.result.target}]
         if self.result.comparison is not None and self.comparison is not None:
-            found.append({"what": f"The rest of {self.comparison.name}", "change": self.result.comparison})
+            found.append({"what": self.comparison_label, "change": self.result.comparison})
         if self.result.year_earlier is not None:
             found.append(
                 {
-                    "what": f"{self.area.name}, the same months a year earlier",
+                    "what": f"{self.place_label}, the same months a year earlier",
                     "change": self.result.year_earlier,
                 }
             )
@@ -304,6 +374,28 @@ def _series(area: Area, start: dt.date, end: dt.date, crime_types: list[str]) ->
     return area_totals(area=area, start=start, end=end, crime_types=crime_types or None)
 
 
+def cell_totals(*, cells: np.ndarray, start: dt.date, end: dt.date, crime_types: list[str]) -> np.ndarray:
+    """Incidents of ``crime_types`` (all when empty) in the hexagons, month by month."""
+    found = month_range(start, end)
+    counts = np.zeros(len(found), dtype=np.int64)
+    if not len(cells):
+        return counts
+    rows = CellMonthCount.objects.filter(h3_cell__in=cells.tolist(), month__gte=start, month__lte=end)
+    if crime_types:
+        rows = rows.filter(crime_type__in=crime_types)
+    where = {month: index for index, month in enumerate(found)}
+    for month, count in rows.values("month").annotate(n=Sum("count")).values_list("month", "n"):
+        counts[where[month]] = count
+    return counts
+
+
+def _contains(outer: Area, inner: Area) -> bool:
+    return outer == inner or outer in inner.ancestors()
+
+
+RADIUS_CHOICES = (250, 500, 750, 1000, 1500, 2000)  # metres
+
+
 def evidence_panel(
     *,
     area: Area,
@@ -311,14 +403,31 @@ def evidence_panel(
     change_date: dt.date,
     months: int = PANEL_MONTHS,
     point: tuple[float, float] | None = None,
+    radius: int | None = None,
+    comparison: Area | None = None,
 ) -> EvidencePanel:
     """Incidents of ``crime_types`` in ``area`` for up to ``months`` months before ``change_date``
-    and as many after it, against the rest of the district and the same months a year earlier;
-    and whether the place has been a hotspot in the last six months of data.
+    and as many after it, against a comparison area and the same months a year earlier; and
+    whether the place has been a hotspot in the last six months of data.
+
+    With ``radius`` (metres) the place is the circle of that radius round ``point`` (the hexagons
+    whose centre is inside it, within the district) rather than the whole area. The comparison is
+    the rest of the district unless ``comparison`` names another area: the rest of it when it
+    holds the place, the whole of it when it lies beside it.
 
     Police data is monthly, so a month that ``change_date`` falls inside (after its first day)
     belongs to neither side and is left out."""
-    panel = EvidencePanel(area=area, crime_types=list(crime_types), change_date=change_date)
+    if radius is not None and point is None:
+        raise ValueError("a radius needs a point")
+    panel = EvidencePanel(
+        area=area,
+        crime_types=list(crime_types),
+        change_date=change_date,
+        point=point if radius else None,
+        radius=radius,
+    )
+    district = district_of(area)
+    panel.district = district
     available = months_with_data(area)
     if not available:
         panel.reason = f"No incidents have been imported for {area.name} yet."
@@ -329,7 +438,13 @@ def evidence_panel(
     after_months = len([m for m in available if m >= first_after])
     before_months = len([m for m in available if m < change_month])
     n = min(max(months, MIN_PANEL_MONTHS), after_months, before_months)
-    place = _place_cells(area, point)
+    if radius:
+        place = h3cells.within_radius(point[0], point[1], radius)
+        if district.boundary:
+            inside = np.intersect1d(place, h3cells.fill_cells(district.boundary, contain="centre"))
+            place = inside if len(inside) else place
+    else:
+        place = _place_cells(area, point)
     panel.persistence = _hotspot_history(area=area, crime_types=crime_types, last=available[-1], place=place)
     panel.history_to = available[-1]
     if n < MIN_PANEL_MONTHS:
@@ -348,18 +463,28 @@ def evidence_panel(
     before = (add_months(change_month, -n), add_months(change_month, -1))
     after = (first_after, add_months(first_after, n - 1))
     panel.months, panel.before, panel.after = n, before, after
-    target_before = _series(area, *before, crime_types)
-    target_after = _series(area, *after, crime_types)
-    district = district_of(area)
+
+    def target(months: tuple[dt.date, dt.date]) -> np.ndarray:
+        if radius:
+            return cell_totals(cells=place, start=months[0], end=months[1], crime_types=crime_types)
+        return _series(area, *months, crime_types)
+
+    target_before, target_after = target(before), target(after)
+    chosen = comparison or district
     comparison_before = comparison_after = None
-    if district != area:
-        comparison_before = _series(district, *before, crime_types) - target_before
-        comparison_after = _series(district, *after, crime_types) - target_after
-        panel.comparison = district
+    if radius or chosen != area:
+        # The rest of an area holding the place, or the whole of one beside it.
+        rest = _contains(chosen, area)
+        comparison_before = _series(chosen, *before, crime_types)
+        comparison_after = _series(chosen, *after, crime_types)
+        if rest:
+            comparison_before = np.maximum(comparison_before - target_before, 0)
+            comparison_after = np.maximum(comparison_after - target_after, 0)
+        panel.comparison, panel.comparison_is_rest = chosen, rest
     earlier_before = earlier_after = None
     if add_months(before[0], -12) >= available[0]:
-        earlier_before = _series(area, add_months(before[0], -12), add_months(before[1], -12), crime_types)
-        earlier_after = _series(area, add_months(after[0], -12), add_months(after[1], -12), crime_types)
+        earlier_before = target((add_months(before[0], -12), add_months(before[1], -12)))
+        earlier_after = target((add_months(after[0], -12), add_months(after[1], -12)))
     panel.result = before_after(
         target_before,
         target_after,
@@ -368,7 +493,7 @@ def evidence_panel(
         earlier_before,
         earlier_after,
         change_date=change_date,
-        comparison_label=f"the rest of {district.name}" if panel.comparison else "the rest of the district",
+        comparison_label=(f"the rest of {chosen.name}" if panel.comparison_is_rest else chosen.name),
     )
     panel.displacement = _displacement(place=place, before=before, after=after, crime_types=crime_types)
     return panel
@@ -402,17 +527,7 @@ def _displacement(
     ring = h3cells.ring(place, DISPLACEMENT_RING)
 
     def total(months: tuple[dt.date, dt.date]) -> np.ndarray:
-        rows = CellMonthCount.objects.filter(
-            h3_cell__in=ring.tolist(), month__gte=months[0], month__lte=months[1]
-        )
-        if crime_types:
-            rows = rows.filter(crime_type__in=crime_types)
-        found = month_range(*months)
-        counts = np.zeros(len(found), dtype=np.int64)
-        where = {month: index for index, month in enumerate(found)}
-        for month, count in rows.values("month").annotate(n=Sum("count")).values_list("month", "n"):
-            counts[where[month]] = count
-        return counts
+        return cell_totals(cells=ring, start=months[0], end=months[1], crime_types=crime_types)
 
     return before_after(total(before), total(after)).target
 

@@ -14,6 +14,7 @@ urlpatterns = [
         dashboard.area_hotspots_geojson,
         name="area-hotspots-geojson",
     ),
+    path("evidence/areas/<slug:slug>/before-after/", dashboard.area_before_after, name="area-before-after"),
     path("evidence/imports/", imports.import_list, name="import-list"),
     path("evidence/imports/new/", imports.import_create, name="import-create"),
     path("evidence/imports/<int:pk>/", imports.import_detail, name="import-detail"),

@@ -42,11 +42,13 @@ def area_descendant_ids(area: Area) -> list[int]:
     for pk, parent_id in Area.objects.values_list("pk", "parent_id"):
         children[parent_id].append(pk)
     found: list[int] = []
+    seen = {area.pk}
     stack = list(children[area.pk])
     while stack:
         pk = stack.pop()
-        if pk in found or pk == area.pk:
+        if pk in seen:
             continue
+        seen.add(pk)
         found.append(pk)
         stack.extend(children[pk])
     return found

@@ -17,3 +17,9 @@ class ProblemsConfig(AppConfig):
         # An agenda item about a problem links to it; a CLS group's page names its problem.
         register_item_lines(agenda_item_lines)
         register_group_rows(group_page_rows)
+        # The evidence dashboard counts incidents by problem category (the police.uk crime
+        # types each category maps to).
+        from tandem.evidence.groupings import register_groupings
+        from tandem.problems.selectors import category_groupings
+
+        register_groupings(category_groupings)

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from tandem.evidence.groupings import Grouping
 from tandem.evidence.selectors import EvidencePanel, evidence_panel
 from tandem.partnership.access import Viewer
 from tandem.partnership.models import Group
@@ -543,3 +544,13 @@ def problem_evidence(problem: Problem) -> EvidencePanel | None:
         change_date=change_date,
         point=point,
     )
+
+
+def category_groupings() -> list[Grouping]:
+    """The active problem categories as groupings of the police.uk crime types they map to."""
+    return [
+        Grouping(name=name, crime_types=tuple(types or ()))
+        for name, types in Category.objects.filter(is_active=True)
+        .order_by("position", "name")
+        .values_list("name", "police_uk_crime_types")
+    ]

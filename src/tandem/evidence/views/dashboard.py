@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET
 from tandem.evidence import selectors
 from tandem.evidence.analysis.trends import MonthlySeries, year_on_year
 from tandem.evidence.charts import month_chart
-from tandem.evidence.forms import DashboardForm
+from tandem.evidence.forms import BeforeAfterForm, DashboardForm
+from tandem.evidence.groupings import grouped_counts
 from tandem.places.access import access_area_for_user
 from tandem.places.models import Area
 
@@ -94,6 +95,7 @@ def area_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         key=lambda row: (-row["count"], row["crime_type"]),
     )
+    by_category = grouped_counts({row["crime_type"]: row["count"] for row in breakdown}, total)
     earlier_total = sum(value for value in earlier) if earlier and None not in earlier else None
     rolling = None
     if selectors.month_add(end, -23) >= first_month:
@@ -120,6 +122,7 @@ def area_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "earlier_total": earlier_total,
             "change": (total - earlier_total) / earlier_total * 100 if earlier_total else None,
             "breakdown": breakdown,
+            "by_category": by_category,
             "hotspots": hotspots,
             "hot_cells": hotspots.top() if hotspots else [],
             "hot_count": int(hotspots.hot.sum()) if hotspots else 0,
@@ -187,3 +190,45 @@ def area_hotspots_geojson(request: HttpRequest, slug: str) -> HttpResponse:
         "attribution": selectors.source_attributions(),
     }
     return JsonResponse(collection, content_type="application/geo+json")
+
+
+@require_GET
+def area_before_after(request: HttpRequest, slug: str) -> HttpResponse:
+    """Public: incidents before and after a date in an area, or in a circle drawn round a point,
+    against the rest of the district or a chosen area (the problem page's panel, chosen by hand)."""
+    area = access_area_for_user(request.user, slug)
+    district = selectors.district_of(area)
+    form = BeforeAfterForm(
+        request.GET or None,
+        area=area,
+        district=district,
+        crime_types=selectors.crime_types_in(area),
+        comparison_areas=selectors.comparison_areas(area),
+        radius_choices=selectors.RADIUS_CHOICES,
+    )
+    context = {
+        "area": area,
+        "form": form,
+        "ancestors": area.ancestors(),
+        "pin_picker": True,
+        "pin_bounds": selectors.area_bounds(area),
+        "pin_where": "at the centre of the circle",
+        "pin_alt": "The centre of the circle",
+        "panel": None,
+    }
+    if not form.is_bound:
+        return render(request, "evidence/before_after.html", context)
+    if not form.is_valid():
+        return render(request, "evidence/before_after.html", context, status=400)
+    data = form.cleaned_data
+    circle = data["place"] == BeforeAfterForm.PLACE_CIRCLE
+    context["panel"] = selectors.evidence_panel(
+        area=area,
+        crime_types=data["crime_type"],
+        change_date=data["change_date"],
+        months=data["months"],
+        point=(data["latitude"], data["longitude"]) if circle else None,
+        radius=data["radius"] if circle else None,
+        comparison=data["comparison"],
+    )
+    return render(request, "evidence/before_after.html", context)

@@ -4,7 +4,8 @@
 // keyboard users) fills in both fields; typing in the fields moves the pin; "Remove the pin"
 // clears them. The map opens on the pin, else on the partnership's areas (their bounds are in
 // <script type="application/json" id="pin-bounds">, Django's json_script), else on the UK. The
-// tile server is in data attributes on #pin-map, so no inline script is needed (CSP).
+// tile server is in data attributes on #pin-map, so no inline script is needed (CSP). When the
+// page has a radius select (#id_radius, the before/after comparison's circle), the pin draws it.
 (function () {
   "use strict";
   var picker = document.getElementById("pin-picker");
@@ -70,16 +71,37 @@
   element.appendChild(crosshair);
 
   var marker = null;
+  var radius = document.getElementById("id_radius");
+  var circle = null;
+
+  function drawCircle() {
+    var metres = radius ? Number(radius.value) : 0;
+    if (!marker || !isFinite(metres) || metres <= 0) {
+      if (circle) {
+        map.removeLayer(circle);
+        circle = null;
+      }
+      return;
+    }
+    if (circle) {
+      circle.setLatLng(marker.getLatLng());
+      circle.setRadius(metres);
+    } else {
+      circle = L.circle(marker.getLatLng(), { radius: metres, weight: 2, interactive: false }).addTo(map);
+    }
+  }
 
   function showPin(latlng) {
     if (marker) {
       marker.setLatLng(latlng);
+      drawCircle();
       return;
     }
-    marker = L.marker(latlng, { draggable: true, keyboard: false, alt: "The problem's map pin" }).addTo(map);
+    marker = L.marker(latlng, { draggable: true, keyboard: false, alt: element.getAttribute("data-pin-alt") || "The map pin" }).addTo(map);
     marker.on("dragend", function () {
       putPin(marker.getLatLng());
     });
+    drawCircle();
   }
 
   function hidePin() {
@@ -87,6 +109,7 @@
       map.removeLayer(marker);
       marker = null;
     }
+    drawCircle();
   }
 
   // Put the pin here and fill in the fields (about 10 cm precision).
@@ -133,6 +156,9 @@
     if (!map.getBounds().contains(latlng)) {
       map.panTo(latlng);
     }
+  }
+  if (radius) {
+    radius.addEventListener("change", drawCircle);
   }
   latitude.addEventListener("input", followFields);
   longitude.addEventListener("input", followFields);
