@@ -399,3 +399,59 @@ def test_the_command_imports_a_directory_and_says_what_it_did(tmp_path):
 
     said = out.getvalue()
     assert f"{LEICS_2022.name}: 155 rows read, 155 imported, 0 already there" in said
+
+
+def _counts_from_incidents() -> tuple[dict, dict]:
+    """The monthly counts as the incidents themselves give them (cells: with the highest area)."""
+    from django.db.models import Count, Max
+
+    cells = {
+        (row["h3_cell"], row["month"], row["crime_type"]): (row["n"], row["area"])
+        for row in Incident.objects.exclude(h3_cell=None)
+        .values("h3_cell", "month", "crime_type")
+        .annotate(n=Count("id"), area=Max("area_id"))
+    }
+    areas: dict = {}
+    for row in (
+        Incident.objects.exclude(area=None).values("area", "month", "crime_type").annotate(n=Count("id"))
+    ):
+        area = Area.objects.get(pk=row["area"])
+        for holder in [area, *area.ancestors()]:
+            key = (holder.pk, row["month"], row["crime_type"])
+            areas[key] = areas.get(key, 0) + row["n"]
+    return cells, areas
+
+
+def _stored_counts() -> tuple[dict, dict]:
+    cells = {
+        (row.h3_cell, row.month, row.crime_type): (row.count, row.area_id)
+        for row in CellMonthCount.objects.all()
+    }
+    areas = {(row.area_id, row.month, row.crime_type): row.count for row in AreaMonthCount.objects.all()}
+    return cells, areas
+
+
+def test_the_counts_kept_while_importing_are_the_incidents_counts(city, monkeypatch, tmp_path):
+    # given a first file counted in memory as it goes in, in chunks of 100 rows
+    import functools
+
+    monkeypatch.setattr(
+        services.police_uk,
+        "street_chunks",
+        functools.partial(services.police_uk.street_chunks, chunk_rows=100),
+    )
+    _import(COL_2024_01)
+    assert _stored_counts() == _counts_from_incidents()
+
+    # when another file overlaps rows already stored (so it is counted from the table instead)
+    overlapping = _rows(COL_2024_01)[:300] + _rows(COL_2013_06)
+    mixed = tmp_path / "mixed-street.csv"
+    with mixed.open("w", newline="", encoding="utf-8") as opened:
+        writer = csv.DictWriter(opened, fieldnames=list(overlapping[0].keys()))
+        writer.writeheader()
+        writer.writerows(overlapping)
+    [run] = _import(mixed)
+
+    # then only the new rows are added, and the counts still match the incidents
+    assert run.duplicates == 300 and run.imported == len(overlapping) - 300
+    assert _stored_counts() == _counts_from_incidents()

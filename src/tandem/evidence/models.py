@@ -126,7 +126,14 @@ class ImportRun(models.Model):
 class Incident(models.Model):
     """One crime or ASB report (police.uk) or complaint (another source)."""
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="incidents", db_index=False)
+    # Foreign keys without database constraints or indexes of their own: the importer sets them
+    # from rows it has just read in the same transaction, and each constraint would be checked
+    # for every one of millions of rows (PostgreSQL checks its deferred ones at commit: about
+    # half of an import's time). Deleting a source, area or import run goes through the ORM,
+    # which still cascades or sets null.
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="incidents", db_index=False, db_constraint=False
+    )
     row_key = models.CharField(max_length=24)
     crime_id = models.CharField(max_length=80, blank=True)
     month = models.DateField(help_text="The first day of the month it was reported in.")
@@ -143,22 +150,31 @@ class Incident(models.Model):
     outcome_month = models.DateField(
         null=True, blank=True, help_text="The month of the outcomes file that set the last outcome."
     )
-    # Indexes are kept to the ones the importer and the pages use: every extra B-tree costs
-    # time on each of millions of inserted rows. The source is the unique key's first column,
-    # the area the first column of the (area, month) index.
+    # One index only, the unique key the importer needs to skip rows it already has: every
+    # B-tree costs time on each of millions of inserted rows (an (area, month) index was a
+    # quarter of the insert), and the pages read the monthly counts, never the incidents.
     area = models.ForeignKey(
-        Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+        Area,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     h3_cell = models.BigIntegerField(null=True, blank=True, help_text="H3 resolution-9 cell, as an integer.")
     import_run = models.ForeignKey(
-        ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+        ImportRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
 
     class Meta:
         ordering = ["-month", "pk"]
-        indexes = [
-            models.Index(fields=["area", "month"]),
-        ]
         constraints = [
             models.UniqueConstraint(fields=["source", "row_key"], name="evidence_incident_once"),
         ]
@@ -173,7 +189,10 @@ class CellMonthCount(models.Model):
     h3_cell = models.BigIntegerField()
     month = models.DateField()
     crime_type = models.CharField(max_length=100)
-    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # No index of its own: the (area, month) index below starts with it.
+    area = models.ForeignKey(
+        Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -191,7 +210,8 @@ class CellMonthCount(models.Model):
 class AreaMonthCount(models.Model):
     """Incidents per area, month and crime type (with or without a point): for dashboards."""
 
-    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the unique (area, month, crime type) key starts with it.
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+", db_index=False)
     month = models.DateField()
     crime_type = models.CharField(max_length=100)
     count = models.PositiveIntegerField(default=0)
