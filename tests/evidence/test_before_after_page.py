@@ -221,3 +221,17 @@ def test_the_dashboard_and_the_panel_link_to_the_page(client, places):
     )
     assert response.status_code == 200
     assert "Within 750 m of the point" in response.content.decode()
+
+
+def test_the_comparison_shows_rates_a_month_as_well_as_counts(client, places):
+    district, estate, _ = places
+    _circle_data(district, estate)
+
+    response = client.get(
+        reverse("evidence:area-before-after", args=[estate.slug]),
+        _query(place="circle", latitude=str(POINT[0]), longitude=str(POINT[1]), radius="500"),
+    )
+
+    text = response.content.decode()
+    assert "A month, before and after" in text
+    assert "20.0 → 5.0" in text  # 60 in three months, then 15
