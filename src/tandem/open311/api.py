@@ -136,21 +136,25 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
     if lat is None and not address:
         raise bad("Give the location: lat and long, or address_string.")
     answers = attributes(params)
-    name = " ".join(part for part in (text(params, "first_name"), text(params, "last_name")) if part)
+    fields = {
+        "description": text(params, "description"),
+        "name": " ".join(part for part in (text(params, "first_name"), text(params, "last_name")) if part),
+        "email": text(params, "email"),
+        "phone": text(params, "phone"),
+        "media_url": text(params, "media_url"),
+    }
+    for ignored in ("device_id", "account_id"):
+        text(params, ignored)  # accepted, bounded, not kept
     try:
         report = services.request_submit(
             client=client,
             category=category,
-            description=text(params, "description"),
             latitude=lat,
             longitude=long,
             location_text=address,
-            name=name,
-            email=text(params, "email"),
-            phone=text(params, "phone"),
-            media_url=text(params, "media_url"),
             answers=answers,
             ip_address=request.META.get("REMOTE_ADDR") or None,
+            **fields,
         )
     except ValidationError as error:
         raise bad(*error.messages) from None
@@ -201,6 +205,9 @@ def _update_create(request: HttpRequest, fmt: str) -> HttpResponse:
         raise bad("status must be one of " + ", ".join(s.upper() for s in selectors.EXTENDED_STATUSES) + ".")
     w3c_datetime(text(params, "updated_datetime", required=True), "updated_datetime")
     description = text(params, "description", required=True)
+    media_url = text(params, "media_url")
+    for ignored in ("email", "phone", "first_name", "last_name", "title", "account_id"):
+        text(params, ignored)  # accepted, bounded, never kept: an update is published without a name
     report = selectors.request_get(reference)
     if report is None:
         raise Open311Error(404, f"service_request_id “{reference}” was not found.")
@@ -211,7 +218,7 @@ def _update_create(request: HttpRequest, fmt: str) -> HttpResponse:
             client_update_id=client_update_id,
             status=status,
             description=description,
-            media_url=text(params, "media_url"),
+            media_url=media_url,
         )
     except ValidationError as error:
         raise bad(*error.messages) from None
