@@ -40,3 +40,24 @@ def errors_of(response) -> list[tuple[int, str]]:
 def api_key(db) -> str:
     _, key = client_create(name="Castleford FixMyStreet")
     return key
+
+
+@pytest.fixture
+def routed(cast):
+    """The cast's partnership sends every report to its Local Action Group."""
+    from tandem.community.models import RoutingRule
+
+    RoutingRule.objects.create(partnership=cast.partnership, group=cast.group)
+    return cast
+
+
+def post_request(client, api_key: str, fmt: str = "xml", **data):
+    fields = {
+        "api_key": api_key,
+        "service_code": "anti-social-behaviour",
+        "lat": "53.7251",
+        "long": "-1.3562",
+        "description": "Motorbikes on the playing field every evening",
+        **data,
+    }
+    return client.post(f"{BASE}/requests.{fmt}", fields)

@@ -216,7 +216,6 @@ def _update_create(request: HttpRequest, fmt: str) -> HttpResponse:
             client=client,
             report=report,
             client_update_id=client_update_id,
-            status=status,
             description=description,
             media_url=media_url,
         )

@@ -111,9 +111,13 @@ def discovery(base_url: str) -> dict:
     }
 
 
+ALIASES = {"not_responsible": "not_councils_responsibility"}
+
+
 def extended_status(value: str) -> str:
-    """An extended status FixMyStreet understands, from what the community app says."""
+    """An extended status as FixMyStreet reads it (lower case), from the community app's."""
     value = (value or "").strip().lower().replace(" ", "_").replace("-", "_")
+    value = ALIASES.get(value, value)
     return value if value in EXTENDED_STATUSES else "open"
 
 
@@ -123,9 +127,21 @@ def _reports():
     return Report.objects.select_related("category", "problem__group")
 
 
+def _published(prefix: str = ""):
+    """Reports whose words and place may be shown: accepted by the moderators, and not part of a
+    problem kept off the public site (``prefix`` for a lookup through a relation)."""
+    from django.db.models import Q
+
+    from tandem.community.models import Report
+
+    return Q(**{f"{prefix}status": Report.Status.ACCEPTED}) & (
+        Q(**{f"{prefix}problem__isnull": True}) | Q(**{f"{prefix}problem__is_public": True})
+    )
+
+
 def report_is_published(report) -> bool:
-    """Accepted by the moderators: its words and place may be shown."""
-    return report.status == type(report).Status.ACCEPTED
+    problem = report.problem
+    return report.status == type(report).Status.ACCEPTED and (problem is None or problem.is_public)
 
 
 def request_row(report) -> dict:
@@ -141,7 +157,9 @@ def request_row(report) -> dict:
         "service_name": report.category.name,
         "service_code": report.category.slug,
         "description": report.description if published else None,
-        "agency_responsible": problem.group.name if published and problem is not None else None,
+        "agency_responsible": problem.group.name
+        if published and problem and problem.group.is_public
+        else None,
         "service_notice": None,
         "requested_datetime": w3c(report.created_at),
         "updated_datetime": w3c(report.updated_at),
@@ -161,7 +179,7 @@ def request_list(*, ids: list[str], codes: list[str], statuses: list[str], span:
     reports = _reports()
     if ids:
         return [request_row(report) for report in reports.filter(reference__in=ids).order_by("-created_at")]
-    reports = reports.filter(status=reports.model.Status.ACCEPTED, created_at__range=(span.start, span.end))
+    reports = reports.filter(_published(), created_at__range=(span.start, span.end))
     if codes:
         reports = reports.filter(category__slug__in=codes)
     rows = []
@@ -183,25 +201,26 @@ def request_by_token(token: str):
 
 
 def update_row(update) -> dict:
-    """One FixMyStreet service request update, in the order FixMyStreet's adapter writes them."""
+    """One FixMyStreet service request update: its status is the extended one (lower case, as
+    FixMyStreet reads it), external_status_code the same as Tandem keeps it."""
     return {
         "update_id": str(update.pk),
         "service_request_id": update.report.reference,
-        "status": extended_status(update.status or update.report.extended_status()),
+        "status": extended_status(update.extended_status),
         "updated_datetime": w3c(update.created_at),
         "description": update.text,
         "media_url": "",
-        "external_status_code": update.status or "",
+        "external_status_code": update.extended_status,
     }
 
 
 def update_list(*, span: Window) -> list[dict]:
     """The updates made in the window to published reports, oldest first (as FixMyStreet applies them)."""
-    from tandem.community.models import Report, ReportUpdate
+    from tandem.community.models import ReportUpdate
 
     updates = (
         ReportUpdate.objects.select_related("report")
-        .filter(created_at__range=(span.start, span.end), report__status=Report.Status.ACCEPTED)
+        .filter(_published("report__"), created_at__range=(span.start, span.end))
         .order_by("created_at", "pk")
     )
     return [update_row(update) for update in updates[:REQUEST_LIMIT]]

@@ -66,3 +66,83 @@ def _description(*, description: str, answers: dict[str, list[str]], media_url: 
     if media_url:
         parts.append(f"Photo or video: {media_url}")
     return "\n\n".join(part for part in parts if part)
+
+
+SERVICE_NOTICE = (
+    "Moderators check each report, then pass it to the local group (police, council and residents) "
+    "for the area. Follow it with service_request_id."
+)
+
+
+def request_submit(
+    *,
+    client: ClientApplication,
+    category,
+    description: str,
+    latitude: float | None,
+    longitude: float | None,
+    location_text: str,
+    name: str = "",
+    email: str = "",
+    phone: str = "",
+    media_url: str = "",
+    answers: dict[str, list[str]] | None = None,
+    ip_address: str | None = None,
+):
+    """A client's service request, as a resident's report (community's rules: moderation,
+    routing, the follow link). Raises ValidationError, with nothing written, on bad input."""
+    from tandem.community.models import Report
+    from tandem.community.services import report_submit
+
+    answers = answers or {}
+    when = answers.get("when") or []
+    if when and when[0] and when[0] not in WHEN:
+        raise ValidationError(
+            {
+                "attributes": "attribute[when] must be one of "
+                + ", ".join(WHEN)
+                + " (see the service definition)."
+            }
+        )
+    with transaction.atomic():
+        return report_submit(
+            category=category,
+            description=_description(description=description, answers=answers, media_url=media_url),
+            latitude=latitude,
+            longitude=longitude,
+            location_text=location_text,
+            name=name,
+            email=email,
+            phone=phone,
+            via=Report.Via.OPEN311,
+            client_name=client.name,
+            ip_address=ip_address,
+        )
+
+
+def request_update_submit(
+    *, client: ClientApplication, report, client_update_id: str, description: str, media_url: str = ""
+):
+    """A client's update (a resident's comment on the client's site) added to a report. Posting the
+    same update_id again returns the update already added. The client's status is not applied: the
+    group that owns the problem decides its status, and the update carries the report's own."""
+    from tandem.community.models import ReportUpdate
+    from tandem.community.services import report_update_add
+
+    from .models import ReceivedUpdate
+
+    received = ReceivedUpdate.objects.select_related("update").filter(
+        client=client, client_update_id=client_update_id
+    )
+    if received.exists():
+        return received.get().update
+    text = description if not media_url else f"{description}\n\nPhoto or video: {media_url}"
+    try:
+        with transaction.atomic():
+            update = report_update_add(
+                report=report, text=text, source=ReportUpdate.Source.CLIENT, client_name=client.name
+            )
+            ReceivedUpdate.objects.create(client=client, client_update_id=client_update_id, update=update)
+    except IntegrityError:  # the same update, sent twice at once: the first one stands
+        return received.get().update
+    return update
