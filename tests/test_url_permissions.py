@@ -284,6 +284,7 @@ def _args(cast: Cast) -> dict[str, dict[str, object]]:
         **_plan_args(cast),
         **_evidence_args(cast),
         **_report_args(cast),
+        **_open311_args(cast),
     }
 
 
@@ -319,6 +320,31 @@ def _report_args(cast: Cast) -> dict[str, dict[str, object]]:
         "community:routing-rules": {"slug": cast.partnership.slug},
         "community:routing-rule-delete": {"pk": rule.pk},
         "community:flagged-word-delete": {"pk": word.pk},
+    }
+
+
+def _open311_args(cast: Cast) -> dict[str, dict[str, object]]:
+    """A resident's report routed to cast.group, and a client application; the API in XML."""
+    from tandem.community.services import report_submit
+    from tandem.open311.services import client_create
+    from tandem.problems.models import Category
+
+    report = report_submit(  # routed by the partnership-wide rule of _report_args
+        category=Category.objects.get(slug="noise"),
+        description="Music until 3am most nights",
+        location_text="Mill Lane",
+    )
+    application, _ = client_create(name="Castleford FixMyStreet")
+    xml = {"fmt": "xml"}
+    return {
+        "open311:discovery": xml,
+        "open311:services": xml,
+        "open311:service-definition": {"code": "noise", **xml},
+        "open311:requests": xml,
+        "open311:request-detail": {"reference": report.reference, **xml},
+        "open311:token": {"token": report.token, **xml},
+        "open311:updates": xml,
+        "open311:client-revoke": {"pk": application.pk},
     }
 
 
@@ -525,6 +551,18 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "evidence:generic-map": OFFICERS,
     "evidence:generic-preview": OFFICERS,
     "evidence:generic-report": OFFICERS,
+    # Open311 GeoReport v2: public to read (no personal data; posting needs a client's api_key,
+    # tests/open311/ checks it); client applications and their keys are the administrators'.
+    "open311:discovery": OPEN,
+    "open311:services": OPEN,
+    "open311:service-definition": OPEN,
+    "open311:requests": OPEN,
+    "open311:request-detail": OPEN,
+    "open311:token": OPEN,
+    "open311:updates": OPEN,
+    "open311:client-list": ADMINISTRATORS,
+    "open311:client-create": ADMINISTRATORS,
+    "open311:client-revoke": POST_ONLY,
 }
 
 
@@ -552,6 +590,7 @@ def _tandem_names() -> list[str]:
         "actionplans:",
         "evidence:",
         "community:",
+        "open311:",
     )
     return sorted({name for name, _ in _named_patterns() if name.startswith(tandem_namespaces)})
 

@@ -36,6 +36,16 @@ def errors_of(response) -> list[tuple[int, str]]:
     return [(int(error.findtext("code")), error.findtext("description")) for error in body.findall("error")]
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Each test starts with no requests counted against its address (the limiter's cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def api_key(db) -> str:
     _, key = client_create(name="Castleford FixMyStreet")

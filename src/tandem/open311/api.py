@@ -6,24 +6,43 @@ missing, unknown or revoked api_key, 404 for what does not exist, 405 for a wron
 429 when a client sends too much; never a 500 for anything a client sends.
 
 Who may use them: reading is public (the data has no personal details); posting needs the key of
-an active client application.
+an active client application. Rate limits (community's limiter): every request counts against
+its address, every post against its key too; OPEN311_RATE_LIMITS in settings overrides them.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
+
+from tandem.community.ratelimit import client_ip, rate_limit_hit
 
 from . import formats, selectors, services
 from .inputs import MAX_BODY_BYTES, Open311Error, attributes, bad, listed, point, text, w3c_datetime, window
 from .models import ClientApplication
 
 STATUSES = ("open", "closed")
+# (requests, seconds): per address for every request, per key for every post.
+RATE_LIMITS = {"ip": (600, 60), "key": (120, 60)}
+REQUESTS_CACHE_SECONDS = 60  # the longest a change not made to a report (a group renamed) shows late
+
+
+def _throttle(name: str, who: object) -> None:
+    limit, window = {**RATE_LIMITS, **getattr(settings, "OPEN311_RATE_LIMITS", {})}[name]
+    if rate_limit_hit(key=f"open311-{name}:{who}", limit=limit, window_seconds=window):
+        error = Open311Error(
+            429, f"Too many requests: at most {limit} every {window} seconds. Try again later."
+        )
+        error.retry_after = window
+        raise error
 
 
 def endpoint(*methods: str) -> Callable:
@@ -42,11 +61,15 @@ def endpoint(*methods: str) -> Callable:
                 response["Allow"] = ", ".join(sorted(allowed))
                 return response
             try:
+                _throttle("ip", client_ip(request))
                 if request.method == "POST":
                     _read_body(request)
                 return view(request, *args, fmt=fmt, **kwargs)
             except Open311Error as error:
-                return formats.errors(fmt, error.status, error.descriptions)
+                response = formats.errors(fmt, error.status, error.descriptions)
+                if error.status == 429:
+                    response["Retry-After"] = str(error.retry_after)
+                return response
 
         return wrapped
 
@@ -77,6 +100,7 @@ def _client(request: HttpRequest) -> ClientApplication:
     client = services.client_authenticate(key=key)
     if client is None:
         raise Open311Error(403, "Invalid api_key received: it is unknown or has been revoked.")
+    _throttle("key", client.pk)
     return client
 
 
@@ -119,8 +143,21 @@ def requests(request: HttpRequest, *, fmt: str) -> HttpResponse:
     if unknown:
         raise bad("status must be open or closed (or both, comma separated).")
     span = window(params)
-    rows = selectors.request_list(ids=ids, codes=codes, statuses=statuses, span=span)
-    return formats.document(fmt, "service_requests", "request", rows)
+    # The default answer (up to 1000 requests) is costly to build and asked for often: kept for
+    # REQUESTS_CACHE_SECONDS, and built again at once when any report changes.
+    key = (
+        "open311-requests:"
+        + hashlib.sha256(
+            repr((fmt, selectors.requests_version(), sorted(params.lists()))).encode()
+        ).hexdigest()
+    )
+    body = cache.get(key)
+    if body is None:
+        rows = selectors.request_list(ids=ids, codes=codes, statuses=statuses, span=span)
+        response = formats.document(fmt, "service_requests", "request", rows)
+        cache.set(key, response.content, REQUESTS_CACHE_SECONDS)
+        return response
+    return formats.response(fmt, body)
 
 
 def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -153,7 +190,7 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
             longitude=long,
             location_text=address,
             answers=answers,
-            ip_address=request.META.get("REMOTE_ADDR") or None,
+            ip_address=client_ip(request),
             **fields,
         )
     except ValidationError as error:

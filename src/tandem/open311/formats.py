@@ -71,10 +71,15 @@ def document(
 ) -> HttpResponse:
     """The response in `fmt` ("xml" or "json"); `item` None means `content` is one object."""
     body = json_bytes(content) if fmt == "json" else xml_bytes(root, item, content)
-    response = HttpResponse(body, status=status, content_type=CONTENT_TYPES[fmt])
+    return response(fmt, body, status=status)
+
+
+def response(fmt: str, body: bytes, *, status: int = 200) -> HttpResponse:
+    """A document already rendered."""
+    answer = HttpResponse(body, status=status, content_type=CONTENT_TYPES[fmt])
     # Public data, read by other sites' scripts (the spec's clients are often browser apps).
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    answer["Access-Control-Allow-Origin"] = "*"
+    return answer
 
 
 def errors(fmt: str, status: int, descriptions: list[str], *, code: int | None = None) -> HttpResponse:

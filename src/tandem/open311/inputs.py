@@ -63,6 +63,7 @@ class Open311Error(Exception):
         super().__init__(*descriptions)
         self.status = status
         self.descriptions = list(descriptions)
+        self.retry_after = 0
 
 
 def bad(*descriptions: str) -> Open311Error:

@@ -37,3 +37,23 @@ class ClientApplication(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ReceivedUpdate(models.Model):
+    """An update a client posted, by the client's own update_id, so that sending it again (a
+    client retrying after a lost answer) returns the same update instead of adding another."""
+
+    client = models.ForeignKey(ClientApplication, on_delete=models.CASCADE, related_name="received_updates")
+    client_update_id = models.CharField(max_length=100)
+    update = models.ForeignKey("community.ReportUpdate", on_delete=models.CASCADE, related_name="+")
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "client_update_id"], name="open311_one_update_per_client_id"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client}: update {self.client_update_id}"

@@ -192,6 +192,17 @@ def request_list(*, ids: list[str], codes: list[str], statuses: list[str], span:
     return rows
 
 
+def requests_version() -> str:
+    """Changes whenever a report is added or changes (a problem's change of status updates its
+    reports too): the newest updated_at, read from its index."""
+    from django.db.models import Max
+
+    from tandem.community.models import Report
+
+    newest = Report.objects.aggregate(newest=Max("updated_at"))["newest"]
+    return newest.isoformat() if newest else "none"
+
+
 def request_get(reference: str):
     return _reports().filter(reference=reference).first()
 
