@@ -115,3 +115,24 @@ def test_errors_in_json_are_a_list_of_code_and_description(client):
     body = parse(client.get(f"{BASE}/services/nothing.json"))
 
     assert body == [{"code": 404, "description": "service_code “nothing” was not found."}]
+
+
+@pytest.mark.parametrize(
+    ("path", "fmt"), [("nothing.json", "json"), ("services/.xml", "xml"), ("requests", "xml")]
+)
+def test_a_path_that_is_no_resource_is_the_specs_404(client, path, fmt):
+    response = client.get(f"{BASE}/{path}")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json" if fmt == "json" else "text/xml")
+    assert errors_of(response) == [(404, "There is no such resource: see discovery.xml for what there is.")]
+
+
+def test_characters_xml_cannot_carry_are_refused(client, api_key):
+    response = client.post(
+        f"{BASE}/requests.xml",
+        {"api_key": api_key, "service_code": "drugs\ufffe", "address_string": "Mill Lane"},
+    )
+
+    assert response.status_code == 400
+    assert errors_of(response) == [(400, "service_code contains characters that are not allowed.")]

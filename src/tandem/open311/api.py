@@ -109,6 +109,12 @@ def _jurisdiction(params) -> None:
     text(params, "jurisdiction_id")
 
 
+def not_found(request: HttpRequest, rest: str) -> HttpResponse:
+    """Anything else under /open311/v2/: the spec's 404, in JSON if the path asks for it."""
+    fmt = "json" if rest.lower().endswith(".json") else "xml"
+    return formats.errors(fmt, 404, ["There is no such resource: see discovery.xml for what there is."])
+
+
 @endpoint("GET")
 def discovery(request: HttpRequest, *, fmt: str) -> HttpResponse:
     base = request.build_absolute_uri(reverse("open311:discovery", kwargs={"fmt": fmt})).rsplit("/", 1)[0]

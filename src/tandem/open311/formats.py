@@ -10,6 +10,7 @@ Lists inside an item (attributes, values, formats) take the singular element nam
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -27,12 +28,16 @@ LIST_ITEMS = {
 }
 
 
+# Characters XML 1.0 cannot carry at all (control characters, unpaired surrogates, U+FFFE/U+FFFF).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return _NOT_XML.sub("\ufffd", str(value))
 
 
 def _append(parent: ET.Element, tag: str, value: Any) -> None:

@@ -21,4 +21,6 @@ urlpatterns = [
     path("clients/", views.client_list, name="client-list"),
     path("clients/new/", views.client_create, name="client-create"),
     path("clients/<int:pk>/revoke/", views.client_revoke, name="client-revoke"),
+    # Anything else: the spec's error list rather than an HTML page.
+    re_path(r"^(?P<rest>.*)$", api.not_found),
 ]
