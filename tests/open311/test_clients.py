@@ -110,3 +110,21 @@ def test_the_command_prints_json_and_refuses_a_name_in_use(db):
     with pytest.raises(CommandError, match="already a client application"):
         call_command("create_open311_client", "castleford fixmystreet")
     assert ClientApplication.objects.count() == 1
+
+
+def test_staff_revoke_keys_from_the_django_admin_through_the_same_service(client, cast):
+    application, key = client_create(name="Castleford FixMyStreet")
+    cast.administrator.is_staff = cast.administrator.is_superuser = True
+    cast.administrator.save(update_fields=["is_staff", "is_superuser"])
+    client.force_login(cast.administrator)
+
+    response = client.post(
+        reverse("admin:open311_clientapplication_changelist"),
+        {"action": "revoke", "_selected_action": [application.pk]},
+        follow=True,
+    )
+
+    assert "1 key(s) revoked" in response.content.decode()
+    application.refresh_from_db()
+    assert (application.is_active, application.revoked_by) == (False, cast.administrator)
+    assert client_authenticate(key=key) is None
