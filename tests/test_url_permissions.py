@@ -19,6 +19,7 @@ SIGNED_IN = (302, 200, 200, 200, 200)
 OFFICERS = (302, 403, 403, 200, 200)
 INSIDERS = (404, 404, 200, 200, 200)  # the group's members and officers; "not found" for others
 POST_ONLY = (302, 405, 405, 405, 405)
+ADMINISTRATORS = (302, 403, 403, 403, 200)
 
 
 def _meeting_args(cast: Cast) -> dict[str, dict[str, object]]:
@@ -282,6 +283,68 @@ def _args(cast: Cast) -> dict[str, dict[str, object]]:
         **_problem_args(cast),
         **_plan_args(cast),
         **_evidence_args(cast),
+        **_report_args(cast),
+        **_open311_args(cast),
+    }
+
+
+def _report_args(cast: Cast) -> dict[str, dict[str, object]]:
+    """A resident's report (with a photo) on a public problem of cast.group, a routing rule and a
+    flagged word."""
+    from tandem.community.models import FlaggedWord, RoutingRule
+    from tandem.community.services import report_submit
+    from tandem.problems.models import Category
+    from tests.community.report_fixtures import jpeg_with_gps, upload
+
+    RoutingRule.objects.create(partnership=cast.partnership, area=None, category=None, group=cast.group)
+    word = FlaggedWord.objects.create(partnership=cast.partnership, word="idiot")
+    report = report_submit(
+        category=Category.objects.get(slug="anti-social-behaviour"),
+        description="Stones thrown at buses",
+        area=cast.neighbourhood,
+        location_text="Mill Lane bus stop",
+        photo=upload(jpeg_with_gps()),
+    )
+    rule = RoutingRule.objects.get(partnership=cast.partnership, area=None)
+    token = {"token": report.token}
+    on_report = {"pk": report.pk}
+    return {
+        "community:report-sent": token,
+        "community:report-follow": token,
+        "community:report-photo": token,
+        "community:problem-support": {"pk": report.problem_id},
+        "community:report-detail": on_report,
+        "community:report-accept": on_report,
+        "community:report-reject": on_report,
+        "community:report-detail-photo": on_report,
+        "community:routing-rules": {"slug": cast.partnership.slug},
+        "community:routing-rule-delete": {"pk": rule.pk},
+        "community:flagged-word-delete": {"pk": word.pk},
+    }
+
+
+def _open311_args(cast: Cast) -> dict[str, dict[str, object]]:
+    """A resident's report routed to cast.group, and a client application; the API in XML."""
+    from tandem.community.services import report_submit
+    from tandem.open311.services import client_create
+    from tandem.problems.models import Category
+
+    report = report_submit(  # routed by the partnership-wide rule of _report_args
+        category=Category.objects.get(slug="noise"),
+        description="Music until 3am most nights",
+        location_text="Mill Lane",
+    )
+    application, _ = client_create(name="Castleford FixMyStreet")
+    xml = {"fmt": "xml"}
+    return {
+        "open311:discovery": xml,
+        "open311:services": xml,
+        "open311:service-definition": {"code": "noise", **xml},
+        "open311:requests": xml,
+        "open311:request-detail": {"reference": report.reference, **xml},
+        "open311:token": {"token": report.token, **xml},
+        "open311:updates": xml,
+        "open311:client-revoke": {"pk": application.pk},
     }
 
 
@@ -391,6 +454,20 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "problems:problem-list": OPEN,
     "problems:problem-map": OPEN,
     "problems:problem-detail": OPEN,
+    # Residents' reports
+    "community:report-create": OPEN,
+    "community:report-sent": OPEN,
+    "community:report-follow": OPEN,
+    "community:report-photo": OPEN,
+    "community:problem-support": OPEN,
+    "community:report-moderation": OFFICERS,
+    "community:report-detail": OFFICERS,
+    "community:report-accept": POST_ONLY,
+    "community:report-reject": POST_ONLY,
+    "community:report-detail-photo": OFFICERS,
+    "community:routing-rules": ADMINISTRATORS,
+    "community:routing-rule-delete": POST_ONLY,
+    "community:flagged-word-delete": POST_ONLY,
     "problems:group-priorities": OPEN,
     "problems:priority-board": OPEN,
     "problems:problem-create": OFFICERS,
@@ -476,6 +553,18 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "evidence:generic-map": OFFICERS,
     "evidence:generic-preview": OFFICERS,
     "evidence:generic-report": OFFICERS,
+    # Open311 GeoReport v2: public to read (no personal data; posting needs a client's api_key,
+    # tests/open311/ checks it); client applications and their keys are the administrators'.
+    "open311:discovery": OPEN,
+    "open311:services": OPEN,
+    "open311:service-definition": OPEN,
+    "open311:requests": OPEN,
+    "open311:request-detail": OPEN,
+    "open311:token": OPEN,
+    "open311:updates": OPEN,
+    "open311:client-list": ADMINISTRATORS,
+    "open311:client-create": ADMINISTRATORS,
+    "open311:client-revoke": POST_ONLY,
 }
 
 
@@ -502,6 +591,8 @@ def _tandem_names() -> list[str]:
         "strategy:",
         "actionplans:",
         "evidence:",
+        "community:",
+        "open311:",
     )
     return sorted({name for name, _ in _named_patterns() if name.startswith(tandem_namespaces)})
 

@@ -5,3 +5,14 @@ class CommunityConfig(AppConfig):
     name = "tandem.community"
     label = "community"
     verbose_name = "Community: neighbourhood pages, reports, surveys and updates"
+
+    def ready(self) -> None:
+        from tandem.community.selectors import problem_page_panels
+        from tandem.community.services import problem_status_changed
+        from tandem.problems.page_panels import register_problem_panels
+        from tandem.problems.status_hooks import register_status_listener
+
+        # Residents who reported a problem hear of each change of its status; the problem page
+        # shows their answers to "is it fixed?" as counts.
+        register_status_listener(problem_status_changed)
+        register_problem_panels(problem_page_panels)

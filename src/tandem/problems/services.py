@@ -26,6 +26,7 @@ from .models import (
     ProblemReport,
     ProblemStatusChange,
 )
+from .status_hooks import status_changed
 
 Status = Problem.Status
 
@@ -248,6 +249,7 @@ def problem_set_status(*, problem: Problem, to_status: str, reason: str = "", by
     )
     change.full_clean()
     change.save()
+    status_changed(problem, change)
     return change
 
 
@@ -342,9 +344,10 @@ def problem_merge(*, source: Problem, target: Problem, by) -> Problem:
     source.closed_reason = reason
     source.full_clean()
     source.save(update_fields=["merged_into", "status", "closed_reason", "updated_at"])
-    ProblemStatusChange.objects.create(
+    change = ProblemStatusChange.objects.create(
         problem=source, from_status=from_status, to_status=Status.CLOSED, reason=reason, changed_by=_user(by)
     )
+    status_changed(source, change)
     return target
 
 

@@ -36,6 +36,7 @@ from tandem.problems.forms import (
     StatusForm,
 )
 from tandem.problems.models import Problem
+from tandem.problems.page_panels import problem_panels
 
 FORM_METHODS = require_http_methods(["GET", "HEAD", "POST"])
 PER_PAGE = 50
@@ -202,6 +203,7 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "similar": similar,
             "next_statuses": services.allowed_next_statuses(problem),
             "evidence": selectors.problem_evidence(problem),
+            "panels": problem_panels(problem, is_insider=access.is_insider),
         },
     )
 

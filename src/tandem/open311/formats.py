@@ -1,0 +1,93 @@
+"""The two formats of GeoReport v2: XML (required) and JSON (the Spark convention's mapping of it).
+
+A document is a root element name, the element name of each item and a list of items, each an
+ordered dict of fields. JSON drops the root and gives the list (the spec's examples: services,
+requests, errors are arrays); a single object (a service definition, the discovery document)
+stays an object. Fields keep the spec's order. None is JSON null and an empty XML element.
+Lists inside an item (attributes, values, formats) take the singular element name from LIST_ITEMS.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from django.http import HttpResponse
+
+FORMATS = ("xml", "json")
+CONTENT_TYPES = {"xml": "text/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
+
+# The element name of one entry of each list field, as the spec's XML names them.
+LIST_ITEMS = {
+    "attributes": "attribute",
+    "values": "value",
+    "endpoints": "endpoint",
+    "formats": "format",
+}
+
+
+# Characters XML 1.0 cannot carry at all (control characters, unpaired surrogates, U+FFFE/U+FFFF).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _NOT_XML.sub("\ufffd", str(value))
+
+
+def _append(parent: ET.Element, tag: str, value: Any) -> None:
+    element = ET.SubElement(parent, tag)
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _append(element, key, inner)
+    elif isinstance(value, list):
+        child = LIST_ITEMS[tag]
+        for inner in value:
+            _append(element, child, inner)
+    else:
+        element.text = _text(value)
+
+
+def xml_bytes(root: str, item: str | None, content: list[dict] | dict) -> bytes:
+    """The XML document, with the declaration the spec asks for (encoding="utf-8")."""
+    top = ET.Element(root)
+    if item is None:
+        for key, value in content.items():
+            _append(top, key, value)
+    else:
+        for row in content:
+            _append(top, item, row)
+    ET.indent(top, space="  ")
+    body = ET.tostring(top, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + body
+
+
+def json_bytes(content: list[dict] | dict) -> bytes:
+    return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def document(
+    fmt: str, root: str, item: str | None, content: list[dict] | dict, *, status: int = 200
+) -> HttpResponse:
+    """The response in `fmt` ("xml" or "json"); `item` None means `content` is one object."""
+    body = json_bytes(content) if fmt == "json" else xml_bytes(root, item, content)
+    return response(fmt, body, status=status)
+
+
+def response(fmt: str, body: bytes, *, status: int = 200) -> HttpResponse:
+    """A document already rendered."""
+    answer = HttpResponse(body, status=status, content_type=CONTENT_TYPES[fmt])
+    # Public data, read by other sites' scripts (the spec's clients are often browser apps).
+    answer["Access-Control-Allow-Origin"] = "*"
+    return answer
+
+
+def errors(fmt: str, status: int, descriptions: list[str], *, code: int | None = None) -> HttpResponse:
+    """The spec's error list: each error's code (the HTTP status unless told) and description."""
+    rows = [{"code": code or status, "description": text} for text in descriptions]
+    return document(fmt, "errors", "error", rows, status=status)
