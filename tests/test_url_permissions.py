@@ -285,6 +285,24 @@ def _args(cast: Cast) -> dict[str, dict[str, object]]:
         **_evidence_args(cast),
         **_report_args(cast),
         **_open311_args(cast),
+        **_survey_args(cast),
+    }
+
+
+def _survey_args(cast: Cast) -> dict[str, dict[str, object]]:
+    """An open survey of cast.neighbourhood with one question and no answers yet."""
+    from tandem.community.models import Survey, SurveyQuestion
+
+    survey = Survey.objects.create(
+        partnership=cast.partnership, area=cast.neighbourhood, title="Feeling safe", status=Survey.Status.OPEN
+    )
+    SurveyQuestion.objects.create(survey=survey, text="How safe do you feel after dark?", scale="safety")
+    on_survey = {"pk": survey.pk}
+    return {
+        "community:survey-detail": on_survey,
+        "community:survey-manage": on_survey,
+        "community:survey-results": on_survey,
+        "community:survey-results-csv": on_survey,
     }
 
 
@@ -468,6 +486,13 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "community:routing-rules": ADMINISTRATORS,
     "community:routing-rule-delete": POST_ONLY,
     "community:flagged-word-delete": POST_ONLY,
+    "community:survey-list": OPEN,
+    "community:survey-create": OFFICERS,
+    "community:survey-detail": OPEN,
+    "community:survey-manage": OFFICERS,
+    "community:survey-results": OPEN,
+    # the counts only once enough people have answered (officers sooner)
+    "community:survey-results-csv": (403, 403, 403, 200, 200),
     "problems:group-priorities": OPEN,
     "problems:priority-board": OPEN,
     "problems:problem-create": OFFICERS,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.community.views import reports
+from tandem.community.views import reports, surveys
 
 app_name = "community"
 
@@ -23,4 +23,14 @@ urlpatterns += [
     path("partnership/<slug:slug>/report-routing/", reports.routing_rules, name="routing-rules"),
     path("report/routing/rules/<int:pk>/delete/", reports.routing_rule_delete, name="routing-rule-delete"),
     path("report/routing/words/<int:pk>/delete/", reports.flagged_word_delete, name="flagged-word-delete"),
+]
+
+# --- Surveys -----------------------------------------------------------------
+urlpatterns += [
+    path("surveys/", surveys.survey_list, name="survey-list"),
+    path("surveys/new/", surveys.survey_create, name="survey-create"),
+    path("surveys/<int:pk>/", surveys.survey_detail, name="survey-detail"),
+    path("surveys/<int:pk>/manage/", surveys.survey_manage, name="survey-manage"),
+    path("surveys/<int:pk>/results/", surveys.survey_results, name="survey-results"),
+    path("surveys/<int:pk>/results.csv", surveys.survey_results_csv, name="survey-results-csv"),
 ]
