@@ -228,3 +228,16 @@ def test_the_share_feeling_safe_counts_answers_in_the_quarter(survey, settings):
     assert service.question_positive_share(question=question, start=today, end=today) == 50.0
     past = today - dt.timedelta(days=200)
     assert service.question_positive_share(question=question, start=past, end=past) is None
+
+
+def test_the_demo_surveys_compare_before_and_after_once(cast):
+    from tandem.community import survey_demo
+
+    created: dict = {}
+    survey_demo.demo_load(partnership=cast.partnership, progress=lambda step: None, created=created)
+    survey_demo.demo_load(partnership=cast.partnership, progress=lambda step: None, created=created)
+
+    assert created == {"surveys": 2}
+    after = Survey.objects.get(round=Survey.Round.AFTER)
+    [row] = service.survey_comparison(after)
+    assert round(row.before.positive_percent) == 30 and round(row.after.positive_percent) == 57
