@@ -609,3 +609,37 @@ def test_the_vote_page_takes_the_same_queries_whatever_the_number_of_candidates(
 
     assert response.text.count("Choose as a priority") == 15
     assert len(large_page.captured_queries) == len(small_page.captured_queries)
+
+
+def test_the_results_show_each_candidates_police_data_beside_the_votes(
+    client, cast, nap, django_assert_num_queries
+):
+    from tandem.evidence.models import AreaMonthCount
+
+    asb = Category.objects.get(slug="anti-social-behaviour")
+    asb.police_uk_crime_types = ["Anti-social behaviour"]
+    asb.save()
+    here = make_problem(cast, title="Here", area=cast.neighbourhood)
+    nowhere = make_problem(cast, title="Nowhere")  # no area: not covered
+    poll = open_poll(nap, [here, nowhere])
+    for month in range(1, 13):
+        AreaMonthCount.objects.create(
+            area=cast.neighbourhood,
+            month=dt.date(2025, month, 1),
+            crime_type="Anti-social behaviour",
+            count=3,
+        )
+    AreaMonthCount.objects.create(
+        area=cast.neighbourhood, month=dt.date(2024, 12, 1), crime_type="Anti-social behaviour", count=99
+    )
+    AreaMonthCount.objects.create(
+        area=cast.neighbourhood, month=dt.date(2025, 6, 1), crime_type="Burglary", count=50
+    )
+
+    with django_assert_num_queries(5):
+        results = polls.poll_results(poll=poll)
+
+    assert {row.problem.title: row.incidents for row in results.rows} == {"Here": 36, "Nowhere": None}
+    assert results.incident_months == (dt.date(2025, 1, 1), dt.date(2025, 12, 1))
+    page = client.get(reverse("problems:poll-detail", args=[poll.pk])).content.decode()
+    assert "Police data: incidents Jan 2025 to Dec 2025" in page and "Not covered" in page

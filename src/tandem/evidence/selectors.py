@@ -558,6 +558,26 @@ def _hotspot_history(
     return hotspot_persistence(statuses, labels=months)
 
 
+def recent_totals(
+    area_ids: list[int], *, months: int = 12
+) -> tuple[dict[tuple[int, str], int], tuple | None]:
+    """Incidents by (area, crime type) over the last ``months`` months of data of these areas
+    together, and those months (first, last); two queries whatever the number of areas."""
+    if not area_ids:
+        return {}, None
+    last = AreaMonthCount.objects.filter(area_id__in=area_ids).aggregate(last=Max("month"))["last"]
+    if last is None:
+        return {}, None
+    first = add_months(last, -(months - 1))
+    rows = (
+        AreaMonthCount.objects.filter(area_id__in=area_ids, month__gte=first, month__lte=last)
+        .values("area_id", "crime_type")
+        .annotate(total=Sum("count"))
+        .values_list("area_id", "crime_type", "total")
+    )
+    return {(area_id, crime_type): total for area_id, crime_type, total in rows}, (first, last)
+
+
 def incidents_counted(*, area: Area, crime_types: list[str], start: dt.date, end: dt.date) -> int | None:
     """Incidents of ``crime_types`` (all types when empty) in the area from ``start`` to ``end``
     (days, both included), or None when the police data does not cover every month of it."""

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.utils import timezone
 
+from tandem.evidence.selectors import recent_totals
 from tandem.partnership.access import Viewer
 from tandem.partnership.models import Group
 
@@ -209,6 +210,7 @@ class Result:
     first_choices: int
     ranked_by: int
     share: int = 0  # points as a percentage of the leader's, for the bar (0 to 100)
+    incidents: int | None = None  # police data of its category in its area, the last 12 months
 
 
 @dataclass
@@ -217,13 +219,15 @@ class PollResults:
     voters: int
     max_points: int
     hidden_count: int  # candidates this viewer may no longer see (made private since)
+    incident_months: tuple | None = None  # (first, last) month of the police data beside them
 
 
 def poll_results(*, poll: PriorityPoll, viewer: Viewer | None = None) -> PollResults:
     """Each candidate's points, first choices and the number of people who ranked it, best first
     (by points, then first choices, then title), and the number of people who voted.
 
-    Three queries (four with a viewer) whatever the number of candidates. With a ``viewer``,
+    Three queries (four with a viewer), and two for the police data beside them, whatever the
+    number of candidates. With a ``viewer``,
     candidates they may not see (a problem made private after the vote opened) are left out
     and counted."""
     candidates = poll.candidates.select_related("category", "group")
@@ -260,7 +264,26 @@ def poll_results(*, poll: PriorityPoll, viewer: Viewer | None = None) -> PollRes
     top = max((r.points for r in rows), default=0)
     for row in rows:
         row.share = round(100 * row.points / top) if top else 0
-    return PollResults(rows=rows, voters=voters, max_points=top, hidden_count=all_count - len(problems))
+    found = PollResults(rows=rows, voters=voters, max_points=top, hidden_count=all_count - len(problems))
+    _evidence_beside(found)
+    return found
+
+
+def _evidence_beside(results: PollResults) -> None:
+    """The evidence beside the residents' ranking: each candidate's incidents of its category's
+    police.uk crime types in its area over the last 12 months of data (two queries)."""
+    counted = [
+        row for row in results.rows if row.problem.area_id and row.problem.category.police_uk_crime_types
+    ]
+    totals, months = recent_totals(sorted({row.problem.area_id for row in counted}))
+    if months is None:
+        return
+    results.incident_months = months
+    for row in counted:
+        row.incidents = sum(
+            totals.get((row.problem.area_id, crime_type), 0)
+            for crime_type in row.problem.category.police_uk_crime_types
+        )
 
 
 def poll_ranking_of(*, poll: PriorityPoll, voter) -> dict[int, int]:
