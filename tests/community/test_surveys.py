@@ -241,3 +241,76 @@ def test_the_demo_surveys_compare_before_and_after_once(cast):
     after = Survey.objects.get(round=Survey.Round.AFTER)
     [row] = service.survey_comparison(after)
     assert round(row.before.positive_percent) == 30 and round(row.after.positive_percent) == 57
+
+
+def test_a_survey_question_gives_a_strategy_indicator_its_quarterly_figure(client, cast, survey, settings):
+    import datetime as dt
+    from decimal import Decimal
+
+    from tandem.community.models import IndicatorQuestion
+    from tandem.strategy import services as strategy_services
+    from tandem.strategy.models import Indicator
+
+    settings.SURVEY_MIN_PUBLIC_RESPONSES = 4
+    strategy = strategy_services.strategy_create(
+        partnership=cast.partnership,
+        title="Community Safety Strategy 2025–28",
+        starts_on=dt.date(2025, 4, 1),
+        ends_on=dt.date(2028, 3, 31),
+    )
+    priority = strategy_services.priority_create(strategy=strategy, title="Feeling safe")
+    indicator = strategy_services.indicator_create(
+        priority=priority,
+        name="% who feel safe after dark",
+        unit="%",
+        baseline=Decimal(40),
+        target=Decimal(60),
+        direction=Indicator.Direction.UP,
+        source=Indicator.Source.SURVEY,
+    )
+    service.survey_set_status(survey=survey, to_status=Survey.Status.OPEN)
+    _answers(survey, [1, 2, 2, 4, 5])  # 3 of 5 feel safe
+    SurveyResponse.objects.update(created_at=dt.datetime(2026, 8, 15, 12, tzinfo=dt.UTC))
+    question = survey.questions.get(kind="scale")
+
+    client.force_login(cast.officer)
+    response = client.post(
+        reverse("community:survey-manage", args=[survey.pk]),
+        {"do": "link-indicator", "indicator": indicator.pk, "question": question.pk},
+    )
+    assert response.status_code == 302
+    assert IndicatorQuestion.objects.get().question == question
+
+    counted = strategy_services.indicator_values_count(indicator=indicator, on=dt.date(2026, 12, 3))
+
+    assert [(value.period_start, value.value) for value in counted] == [
+        (dt.date(2026, 7, 1), Decimal("60.00"))
+    ]
+
+
+def test_only_a_survey_based_indicator_can_be_linked(client, cast, survey):
+    import datetime as dt
+    from decimal import Decimal
+
+    from tandem.community.models import IndicatorQuestion
+    from tandem.strategy import services as strategy_services
+
+    strategy = strategy_services.strategy_create(
+        partnership=cast.partnership,
+        title="Strategy",
+        starts_on=dt.date(2025, 4, 1),
+        ends_on=dt.date(2028, 3, 31),
+    )
+    priority = strategy_services.priority_create(strategy=strategy, title="Feeling safe")
+    manual = strategy_services.indicator_create(
+        priority=priority, name="Entered", baseline=Decimal(1), target=Decimal(0)
+    )
+    client.force_login(cast.officer)
+
+    response = client.post(
+        reverse("community:survey-manage", args=[survey.pk]),
+        {"do": "link-indicator", "indicator": manual.pk, "question": survey.questions.get(kind="scale").pk},
+    )
+
+    assert response.status_code == 400
+    assert not IndicatorQuestion.objects.exists()

@@ -16,3 +16,9 @@ class CommunityConfig(AppConfig):
         # shows their answers to "is it fixed?" as counts.
         register_status_listener(problem_status_changed)
         register_problem_panels(problem_page_panels)
+        # Survey-based strategy indicators count their quarterly figures from a linked question.
+        from tandem.community.surveys import indicator_figure
+        from tandem.strategy.models import Indicator
+        from tandem.strategy.sources import register_indicator_source
+
+        register_indicator_source(indicator_figure, kind=Indicator.Source.SURVEY)

@@ -21,7 +21,7 @@ from django.db.models import Count
 from django.utils import timezone
 from scipy.stats import fisher_exact
 
-from .models import POSITIVE_ANSWERS, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from .models import POSITIVE_ANSWERS, IndicatorQuestion, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 
 
 def min_public_responses() -> int:
@@ -309,12 +309,28 @@ def survey_comparison(after: Survey) -> list[Comparison]:
     return found
 
 
+def _same_question(question: SurveyQuestion) -> list[int]:
+    """The question and the same question (by wording) in the surveys it repeats or that repeat it."""
+    survey = question.survey
+    related = {survey.pk, *survey.repeated_by.values_list("pk", flat=True)}
+    if survey.repeats_id:
+        related |= {
+            survey.repeats_id,
+            *Survey.objects.filter(repeats_id=survey.repeats_id).values_list("pk", flat=True),
+        }
+    return list(
+        SurveyQuestion.objects.filter(
+            survey_id__in=related, text=question.text, kind=question.kind
+        ).values_list("pk", flat=True)
+    )
+
+
 def question_positive_share(*, question: SurveyQuestion, start: dt.date, end: dt.date) -> float | None:
-    """The share (%) of answers to a scale question given from ``start`` to ``end`` (days, both
-    included) that are one of the two best: a strategy indicator's quarterly figure. None below
-    the public minimum of responses."""
+    """The share (%) of answers to a scale question (and to it in the survey's repeats) given from
+    ``start`` to ``end`` (days, both included) that are one of the two best: a strategy indicator's
+    quarterly figure. None below the public minimum of responses."""
     answers = SurveyAnswer.objects.filter(
-        question=question,
+        question_id__in=_same_question(question),
         choice__isnull=False,
         response__created_at__date__gte=start,
         response__created_at__date__lte=end,
@@ -323,3 +339,29 @@ def question_positive_share(*, question: SurveyQuestion, start: dt.date, end: dt
     if total < min_public_responses():
         return None
     return answers.filter(choice__lte=POSITIVE_ANSWERS).count() / total * 100
+
+
+@transaction.atomic
+def indicator_question_link(*, question: SurveyQuestion, indicator) -> IndicatorQuestion:
+    """Count a survey-based indicator's figures from this scale question from now on."""
+    from tandem.strategy.models import Indicator
+
+    if question.kind != SurveyQuestion.Kind.SCALE:
+        raise ValidationError("Only a five-point scale question can give an indicator its figure.")
+    if indicator.source != Indicator.Source.SURVEY:
+        raise ValidationError("Choose an indicator whose figures are counted from a survey question.")
+    if indicator.priority.strategy.partnership_id != question.survey.partnership_id:
+        raise ValidationError("Choose an indicator of this survey's partnership.")
+    link, _ = IndicatorQuestion.objects.update_or_create(indicator=indicator, defaults={"question": question})
+    return link
+
+
+def indicator_figure(indicator, period_start: dt.date, period_end: dt.date):
+    """The strategy's survey source: the quarter's share for the question linked to the indicator."""
+    from decimal import Decimal
+
+    link = IndicatorQuestion.objects.select_related("question__survey").filter(indicator=indicator).first()
+    if link is None:
+        return None
+    share = question_positive_share(question=link.question, start=period_start, end=period_end)
+    return None if share is None else Decimal(str(round(share, 2)))

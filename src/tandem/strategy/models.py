@@ -96,6 +96,7 @@ class Indicator(models.Model):
     class Source(models.TextChoices):
         MANUAL = "manual", "Entered each quarter"
         INCIDENTS = "incidents", "Counted from recorded incidents"
+        SURVEY = "survey", "Counted from a survey question (% giving one of the two best answers)"
 
     priority = models.ForeignKey(StrategicPriority, on_delete=models.CASCADE, related_name="indicators")
     outcome = models.ForeignKey(

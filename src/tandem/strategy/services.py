@@ -339,7 +339,9 @@ def value_record(
             {"period_start": f"{quarter_label(start)} has not started yet: record figures for past quarters"}
         )
     if sources.counts_from_incidents(indicator):
-        raise ValidationError("The figures of this indicator are counted from recorded incidents")
+        raise ValidationError(
+            f"The figures of this indicator are counted from {sources.COUNTED_FROM[indicator.source]}"
+        )
     if value is None:
         raise ValidationError({"value": "Enter the figure"})
     return _upsert(indicator=indicator, start=start, value=value, note=note.strip(), by=by)
@@ -352,11 +354,11 @@ def indicator_values_count(
     """Count an incident-based indicator's figure for each full quarter of its strategy up to ``on``
     (today) with the registered source, replacing what was there. Quarters the source has no data
     for are left as they are. Returns the figures counted."""
-    source = sources.indicator_source()
-    if indicator.source != Indicator.Source.INCIDENTS:
+    if indicator.source == Indicator.Source.MANUAL:
         raise ValidationError("The figures of this indicator are entered by hand, not counted")
+    source = sources.indicator_source(indicator.source)
     if source is None:
-        raise ValidationError(sources.NO_SOURCE_TEXT)
+        raise ValidationError(sources.NO_SOURCE_TEXTS[indicator.source])
     strategy = indicator.priority.strategy
     last = min(previous_quarter(on or timezone.localdate()), quarter_start(strategy.ends_on))
     counted = []

@@ -1,4 +1,4 @@
-"""Where incident-based indicators get their figures: a provider the evidence app registers.
+"""Where counted indicators get their figures: providers the apps above register.
 
 The strategy counts each quarter's figure with the provider registered here
 (``services.indicator_values_count``)::
@@ -7,7 +7,9 @@ The strategy counts each quarter's figure with the provider registered here
 
 The strategy's ``AppConfig.ready()`` registers one that counts the evidence app's incidents in
 the partnership's district (``tandem.evidence.selectors.incidents_counted``); the evidence app
-stands lower and knows nothing of strategies. Without a provider (tests unregister it), the
+stands lower and knows nothing of strategies. The community app registers one for survey-based
+indicators (``kind="survey"``): the share of a linked survey question's answers that are one of
+the two best, per quarter. Without a provider (tests unregister it), the
 figures of incident-based indicators are entered each quarter by hand, like any other.
 """
 
@@ -41,29 +43,48 @@ NO_SOURCE_TEXT = (
     "Figures will be counted from recorded incidents once police data is imported; "
     "until then enter them each quarter"
 )
+NO_SOURCE_TEXTS = {
+    Indicator.Source.INCIDENTS: NO_SOURCE_TEXT,
+    Indicator.Source.SURVEY: (
+        "Figures will be counted from a survey question once one is linked to this indicator; "
+        "until then enter them each quarter"
+    ),
+}
+# What a counted figure is counted from, as a sentence ends: "counted from …".
+COUNTED_FROM = {
+    Indicator.Source.INCIDENTS: "recorded incidents",
+    Indicator.Source.SURVEY: "the answers to its survey question",
+}
 
-_source: IndicatorSource | None = None
+_sources: dict[str, IndicatorSource] = {}
 
 
-def register_indicator_source(provider: IndicatorSource) -> None:
-    """Count the figures of incident-based indicators with ``provider`` from now on.
+def register_indicator_source(provider: IndicatorSource, *, kind: str = Indicator.Source.INCIDENTS) -> None:
+    """Count the figures of indicators of this kind (incidents, survey) with ``provider`` from now on.
 
-    ``provider(indicator, period_start, period_end)`` returns the count for the quarter (both
+    ``provider(indicator, period_start, period_end)`` returns the figure for the quarter (both
     days included), or None when there are no data for it. Registering again replaces it."""
-    global _source
-    _source = provider
+    _sources[kind] = provider
 
 
-def unregister_indicator_source() -> None:
-    """Go back to entering every figure by hand (for tests and for an app being unloaded)."""
-    global _source
-    _source = None
+def unregister_indicator_source(kind: str | None = None) -> None:
+    """Go back to entering figures by hand (every kind when none is named: for tests)."""
+    if kind is None:
+        _sources.clear()
+    else:
+        _sources.pop(kind, None)
 
 
-def indicator_source() -> IndicatorSource | None:
-    return _source
+def indicator_source(kind: str = Indicator.Source.INCIDENTS) -> IndicatorSource | None:
+    return _sources.get(kind)
 
 
 def counts_from_incidents(indicator: Indicator) -> bool:
-    """Whether this indicator's figures are counted for it (not entered by hand)."""
-    return indicator.source == Indicator.Source.INCIDENTS and _source is not None
+    """Whether this indicator's figures are counted for it (from incidents or from a survey),
+    not entered by hand."""
+    return indicator.source != Indicator.Source.MANUAL and indicator.source in _sources
+
+
+def awaits_source(indicator: Indicator) -> bool:
+    """Counted figures, but nothing registered to count them with yet."""
+    return indicator.source != Indicator.Source.MANUAL and indicator.source not in _sources

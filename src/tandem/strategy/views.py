@@ -292,8 +292,9 @@ def _indicator_context(request: HttpRequest, indicator: Indicator, can_edit: boo
         "chart": chart,
         "can_edit": can_edit,
         "counted": counted,
-        "awaiting_source": indicator.source == Indicator.Source.INCIDENTS and not counted,
-        "no_source_text": sources.NO_SOURCE_TEXT,
+        "awaiting_source": sources.awaits_source(indicator),
+        "no_source_text": sources.NO_SOURCE_TEXTS.get(indicator.source, ""),
+        "counted_from": sources.COUNTED_FROM.get(indicator.source, ""),
     }
 
 
@@ -354,20 +355,26 @@ def value_create(request: HttpRequest, pk: int) -> HttpResponse:
                 _apply_errors(form, exc)
             else:
                 quarters = len(counted)
+                source = sources.COUNTED_FROM[indicator.source]
                 messages.success(
                     request,
-                    f"{quarters} quarter{'' if quarters == 1 else 's'} counted from recorded incidents."
+                    f"{quarters} quarter{'' if quarters == 1 else 's'} counted from {source}."
                     if quarters
-                    else "There were no recorded incidents to count yet.",
+                    else f"There were no {source.removeprefix('the ')} to count yet."
+                    if indicator.source == Indicator.Source.INCIDENTS
+                    else "There were not enough answers to count yet.",
                 )
                 return redirect("strategy:indicator-detail", pk=indicator.pk)
         return _form_page(
             request,
             form,
-            title="Count the figures from recorded incidents",
+            title=f"Count the figures from {sources.COUNTED_FROM[indicator.source]}",
             caption=indicator.name,
             lead="Each full quarter of the strategy so far is counted again from the recorded incidents "
-            "of the chosen crime types.",
+            "of the chosen crime types."
+            if indicator.source == Indicator.Source.INCIDENTS
+            else "Each full quarter of the strategy so far is counted again: the share of the answers "
+            "given in it that are one of the two best.",
             cancel_url=_indicator_url(indicator),
             partnership=indicator.priority.strategy.partnership,
             strategy=indicator.priority.strategy,
@@ -382,7 +389,9 @@ def value_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"The figure for {quarter_label(row.period_start)} has been recorded.")
             return redirect("strategy:indicator-detail", pk=indicator.pk)
-    lead = sources.NO_SOURCE_TEXT + "." if indicator.source == Indicator.Source.INCIDENTS else ""
+    lead = (
+        sources.NO_SOURCE_TEXTS[indicator.source] + "." if indicator.source in sources.NO_SOURCE_TEXTS else ""
+    )
     return _form_page(
         request,
         form,

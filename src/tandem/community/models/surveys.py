@@ -23,7 +23,15 @@ SCALES: dict[str, tuple[str, ...]] = {
 }
 POSITIVE_ANSWERS = 2
 
-__all__ = ["POSITIVE_ANSWERS", "SCALES", "Survey", "SurveyAnswer", "SurveyQuestion", "SurveyResponse"]
+__all__ = [
+    "IndicatorQuestion",
+    "POSITIVE_ANSWERS",
+    "SCALES",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyQuestion",
+    "SurveyResponse",
+]
 
 
 class Survey(models.Model):
@@ -131,3 +139,18 @@ class SurveyAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.choice or self.text[:40]}"
+
+
+class IndicatorQuestion(models.Model):
+    """A survey question a strategy indicator counts its quarterly figure from ("% who feel safe
+    after dark"): the share of the answers given in each quarter that are one of the two best, to
+    this question and to the same question in the survey's repeats. The strategy stands lower
+    and knows nothing of surveys, so the link is kept here."""
+
+    indicator = models.OneToOneField(
+        "strategy.Indicator", on_delete=models.CASCADE, related_name="survey_question_link"
+    )
+    question = models.ForeignKey(SurveyQuestion, on_delete=models.CASCADE, related_name="indicator_links")
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} ← {self.question_id}"

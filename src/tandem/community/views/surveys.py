@@ -14,9 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.accounts.access import is_officer
+from tandem.strategy.models import Indicator
 
 from .. import surveys as service
-from ..models import Survey, SurveyQuestion
+from ..models import IndicatorQuestion, Survey, SurveyQuestion
 from ..survey_forms import AnswerForm, QuestionForm, SurveyForm
 
 RESPONDENT_COOKIE = "tandem_respondent"
@@ -100,6 +101,17 @@ def survey_manage(request: HttpRequest, pk: int) -> HttpResponse:
                     request, "The survey is open for answers." if do == "open" else "Survey closed."
                 )
                 return redirect("community:survey-manage", pk=survey.pk)
+            elif do == "link-indicator":
+                question = get_object_or_404(
+                    SurveyQuestion, survey=survey, pk=_number(request.POST.get("question"))
+                )
+                indicator = get_object_or_404(
+                    Indicator.objects.select_related("priority__strategy"),
+                    pk=_number(request.POST.get("indicator")),
+                )
+                service.indicator_question_link(question=question, indicator=indicator)
+                messages.success(request, f"“{indicator.name}” now counts its figures from this question.")
+                return redirect("community:survey-manage", pk=survey.pk)
             elif do == "repeat":
                 after = service.survey_repeat(survey=survey, by=request.user)
                 messages.success(
@@ -119,9 +131,26 @@ def survey_manage(request: HttpRequest, pk: int) -> HttpResponse:
             "questions": list(survey.questions.all()),
             "form": form,
             "responses": survey.responses.count(),
+            "indicators": list(
+                Indicator.objects.filter(
+                    source=Indicator.Source.SURVEY, priority__strategy__partnership=survey.partnership
+                ).order_by("name")
+            ),
+            "links": list(
+                IndicatorQuestion.objects.filter(question__survey=survey).select_related(
+                    "indicator", "question"
+                )
+            ),
         },
         status=status,
     )
+
+
+def _number(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404("No such choice") from None
 
 
 def _respondent(request: HttpRequest) -> tuple[str, str | None]:
