@@ -11,10 +11,12 @@ from tandem.strategy.models import Indicator, Strategy
 
 @pytest.fixture(autouse=True)
 def _no_indicator_source():
-    """Each test starts with no incident source registered, and leaves none behind."""
+    """Each test starts with no source registered, and leaves those the apps registered as they were."""
+    registered = dict(sources._sources)
     sources.unregister_indicator_source()
     yield
     sources.unregister_indicator_source()
+    sources._sources.update(registered)
 
 
 @pytest.fixture
