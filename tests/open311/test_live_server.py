@@ -12,6 +12,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_client_posts_a_request_over_http_and_follows_it(live_server, routed, api_key):
+    from tandem.problems.models import Category
+
+    # A transactional test earlier in the same process may have flushed the seeded categories.
+    Category.objects.get_or_create(slug="youth-nuisance", defaults={"name": "Youth nuisance"})
     base = f"{live_server.url}/open311/v2"
     body = urllib.parse.urlencode(
         {
