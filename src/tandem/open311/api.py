@@ -143,12 +143,13 @@ def requests(request: HttpRequest, *, fmt: str) -> HttpResponse:
     params = request.GET
     _jurisdiction(params)
     ids = listed(params, "service_request_id")
-    codes = listed(params, "service_code")
-    statuses = [status.lower() for status in listed(params, "status")]
-    unknown = sorted(set(statuses) - set(STATUSES))
-    if unknown:
-        raise bad("status must be open or closed (or both, comma separated).")
-    span = window(params)
+    codes, statuses, span = [], [], None
+    if not ids:  # "This overrides all other arguments" (the spec): they are not even read
+        codes = listed(params, "service_code")
+        statuses = [status.lower() for status in listed(params, "status")]
+        if set(statuses) - set(STATUSES):
+            raise bad("status must be open or closed (or both, comma separated).")
+        span = window(params)
     # The default answer (up to 1000 requests) is costly to build and asked for often: kept for
     # REQUESTS_CACHE_SECONDS, and built again at once when any report changes.
     key = (
