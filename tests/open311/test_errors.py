@@ -3,6 +3,7 @@ missing or wrong api_key, 404 for what does not exist, 405 for a wrong method. N
 written by a refused request."""
 
 import pytest
+from django.test import Client
 
 from tandem.open311.models import ClientApplication
 
@@ -136,3 +137,26 @@ def test_characters_xml_cannot_carry_are_refused(client, api_key):
 
     assert response.status_code == 400
     assert errors_of(response) == [(400, "service_code contains characters that are not allowed.")]
+
+
+def test_a_body_that_cannot_be_read_is_a_400_in_the_specs_format(client, api_key):
+    response = client.generic(
+        "POST", f"{BASE}/requests.json", b"--nothing\r\n", content_type="multipart/form-data; boundary="
+    )
+
+    assert response.status_code == 400
+    assert errors_of(response) == [(400, "The request body could not be read: send it form-encoded (UTF-8).")]
+
+
+def test_a_post_to_no_resource_is_the_specs_404_not_a_csrf_refusal(db):
+    response = Client(enforce_csrf_checks=True).post(f"{BASE}/request.xml", {"service_code": "drugs"})
+
+    assert response.status_code == 404
+    assert errors_of(response)[0][0] == 404
+
+
+def test_clients_post_without_a_csrf_token(db, api_key):
+    response = Client(enforce_csrf_checks=True).post(f"{BASE}/requests.xml", {"api_key": api_key})
+
+    assert response.status_code == 400
+    assert errors_of(response) == [(400, "service_code was not provided.")]

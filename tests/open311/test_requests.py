@@ -186,6 +186,8 @@ def test_the_filters_by_id_service_and_dates(client, routed, api_key):
         first.reference,
         third.reference,
     ]
+    overriding = f"service_request_id={third.reference}&service_code=drugs&status=nonsense&start_date=never"
+    assert ids(overriding) == [third.reference]
     assert ids("service_code=drugs,noise") == [second.reference]
     old = (timezone.now() - dt.timedelta(days=150)).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert ids(f"start_date={old}") == [third.reference]

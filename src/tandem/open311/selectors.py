@@ -173,7 +173,7 @@ def request_row(report) -> dict:
     }
 
 
-def request_list(*, ids: list[str], codes: list[str], statuses: list[str], span: Window) -> list[dict]:
+def request_list(*, ids: list[str], codes: list[str], statuses: list[str], span: Window | None) -> list[dict]:
     """GET requests: by ids (which override every other filter), or the published reports
     requested in the window, of the given services and statuses, newest first, at most 1000."""
     reports = _reports()
