@@ -490,7 +490,7 @@ def new_browser_id() -> str:
 @transaction.atomic
 def report_feedback_give(*, report: Report, fixed: str, feeling) -> ReportFeedback:
     """The resident's answer once the problem is resolved: is it fixed, how they feel now."""
-    report = Report.objects.select_for_update().select_related("problem").get(pk=report.pk)
+    report = Report.objects.select_for_update().get(pk=report.pk)
     if report.problem is None or report.feedback_requested_at is None:
         raise ValidationError({"fixed": "We will ask you once the problem has been resolved."})
     if ReportFeedback.objects.filter(report=report).exists():
