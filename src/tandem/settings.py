@@ -262,6 +262,8 @@ MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap con
 # --- Evidence ----------------------------------------------------------------
 # The largest police.uk file or monthly archive the upload page takes (a national month is
 # about 150 MB of CSV; the command line takes any size).
+# Survey results are public once this many people have answered (officers see them sooner).
+SURVEY_MIN_PUBLIC_RESPONSES = env_int("SURVEY_MIN_PUBLIC_RESPONSES", 10)
 EVIDENCE_UPLOAD_MAX_BYTES = env_int("EVIDENCE_UPLOAD_MAX_BYTES", 250 * 1024 * 1024)
 
 # --- Security ----------------------------------------------------------------

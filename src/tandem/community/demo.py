@@ -2,7 +2,8 @@
 became a new problem, one added to a problem already on the map ("me too"), one waiting for
 moderation, and one whose problem was resolved and the resident said whether it is fixed.
 
-Called by ``manage.py load_demo`` after the problems demo. Reports are keyed on their
+Called by ``manage.py load_demo`` after the problems demo; the perception surveys' demo
+(``survey_demo``) is loaded after the reports. Reports are keyed on their
 description, so running the demo again adds nothing.
 """
 
@@ -15,7 +16,7 @@ from tandem.partnership.models import Partnership
 from tandem.problems import services as problem_services
 from tandem.problems.models import Category, Problem
 
-from . import services
+from . import services, survey_demo
 from .models import FlaggedWord, Report, ReportSupport, RoutingRule
 
 NEW = "Broken glass and cans left on the children's play area every weekend morning."
@@ -26,6 +27,12 @@ FLAGGED = ["idiot", "scum"]
 
 
 def demo_load(*, partnership: Partnership, progress: Callable[[str], None], created: dict) -> None:
+    """The community's demo data: residents' reports, then the perception surveys."""
+    _reports_load(partnership=partnership, progress=progress, created=created)
+    survey_demo.demo_load(partnership=partnership, progress=progress, created=created)
+
+
+def _reports_load(*, partnership: Partnership, progress: Callable[[str], None], created: dict) -> None:
     progress("Residents' reports")
     naps = list(
         partnership.groups.filter(type__priorities_per_period__gt=0, area__isnull=False)
