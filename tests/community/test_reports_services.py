@@ -393,3 +393,13 @@ def test_the_rate_limit_allows_the_limit_then_refuses() -> None:
     hits = [rate_limit_hit(key="test:1.2.3.4", limit=3, window_seconds=60) for _ in range(5)]
     assert hits == [False, False, False, True, True]
     assert rate_limit_hit(key="test:5.6.7.8", limit=3, window_seconds=60) is False
+
+
+def test_a_photo_over_the_size_limit_is_refused_with_nothing_written(routed) -> None:
+    from tandem.community import photos
+
+    big = upload(b"\xff\xd8" + b"0" * (photos.MAX_BYTES + 10))
+    with pytest.raises(ValidationError) as caught:
+        submit(photo=big)
+    assert "smaller than" in caught.value.message_dict["photo"][0]
+    assert Report.objects.count() == 0

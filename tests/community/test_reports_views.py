@@ -395,3 +395,21 @@ def test_administrators_add_and_remove_flagged_words(client, routed) -> None:
     client.force_login(routed.administrator)
     assert client.post(reverse("community:flagged-word-delete", kwargs={"pk": flagged.pk})).status_code == 302
     assert FlaggedWord.objects.count() == 0
+
+
+# --- Query counts -------------------------------------------------------------------------------------
+
+
+def test_the_follow_page_and_the_queue_take_a_fixed_number_of_queries(
+    client, routed, django_assert_max_num_queries
+) -> None:
+    report = services.report_submit(category=category(), description="Stones", area=routed.neighbourhood)
+    for n in range(5):
+        services.report_submit(
+            category=category(), description=f"www.spam{n}.example", area=routed.neighbourhood
+        )
+    with django_assert_max_num_queries(12):
+        assert client.get(report.get_absolute_url()).status_code == 200
+    client.force_login(routed.officer)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("community:report-moderation")).status_code == 200
