@@ -286,6 +286,7 @@ def _args(cast: Cast) -> dict[str, dict[str, object]]:
         **_report_args(cast),
         **_open311_args(cast),
         **_survey_args(cast),
+        **_neighbourhood_args(cast),
     }
 
 
@@ -366,6 +367,63 @@ def _open311_args(cast: Cast) -> dict[str, dict[str, object]]:
     }
 
 
+def _neighbourhood_args(cast: Cast) -> dict[str, dict[str, object]]:
+    """An event, a published update and newsletter of cast.group, and a confirmed subscriber."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tandem.community import events, updates
+    from tandem.community.models import Subscription
+
+    start = timezone.now() + dt.timedelta(days=3)
+    event = events.event_create(
+        group=cast.group,
+        title="Beat surgery",
+        kind="beat_surgery",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+        venue_name="Oakfield Library",
+    )
+    update = updates.update_create(
+        group=cast.group, title="Speeding", you_said="Cars speed", we_did="Speed watch", publish=True
+    )
+    newsletter = updates.newsletter_create(group=cast.group, title="Oakfield news", updates=[update])
+    updates.newsletter_publish(newsletter=newsletter)
+    subscription = Subscription.objects.create(area=cast.neighbourhood, email="resident@example.org")
+    area = {"slug": cast.neighbourhood.slug}
+    group = {"slug": cast.group.slug}
+    names = {
+        "neighbourhood-detail": area,
+        "neighbourhood-atom": area,
+        "neighbourhood-rss": area,
+        "neighbourhood-ics": area,
+        "neighbourhood-priorities-json": area,
+        "subscribe": area,
+        "subscription-confirm": {"token": subscription.token},
+        "subscription-unsubscribe": {"token": subscription.token},
+        "group-events": group,
+        "event-create": group,
+        "group-updates": group,
+        "update-create": group,
+        "newsletter-create": group,
+        "update-detail": {"pk": update.pk},
+        "update-publish": {"pk": update.pk},
+    }
+    for name in ("event-detail", "event-ics", "event-edit", "event-cancel"):
+        names[name] = {"pk": event.pk}
+    for name in (
+        "newsletter-detail",
+        "newsletter-publish",
+        "newsletter-send",
+        "newsletter-deliveries",
+        "newsletter-pdf",
+        "newsletter-text",
+    ):
+        names[name] = {"pk": newsletter.pk}
+    return {f"community:{name}": kwargs for name, kwargs in names.items()}
+
+
 def _evidence_args(cast: Cast) -> dict[str, dict[str, object]]:
     """The dashboard of cast.neighbourhood (no incidents: the page says so) and an upload's report."""
     from tandem.evidence.models import ImportRun
@@ -410,6 +468,34 @@ def _generic_import_args() -> dict[str, dict[str, object]]:
 
 
 EXPECTED: dict[str, tuple[int, ...]] = {
+    # Neighbourhood pages, events, updates, newsletters (community). Writing is for the group's
+    # organisers (chair, vice-chair, note taker) and officers: tests/community/ checks organisers.
+    "community:neighbourhood-finder": OPEN,
+    "community:neighbourhood-detail": OPEN,
+    "community:neighbourhood-atom": OPEN,
+    "community:neighbourhood-rss": OPEN,
+    "community:neighbourhood-ics": OPEN,
+    "community:neighbourhood-priorities-json": OPEN,
+    "community:subscribe": OPEN,
+    "community:subscription-confirm": OPEN,
+    "community:subscription-unsubscribe": OPEN,
+    "community:group-events": OPEN,
+    "community:event-create": OFFICERS,
+    "community:event-detail": OPEN,
+    "community:event-ics": OPEN,
+    "community:event-edit": OFFICERS,
+    "community:event-cancel": OFFICERS,
+    "community:group-updates": OPEN,
+    "community:update-create": OFFICERS,
+    "community:update-detail": OPEN,
+    "community:update-publish": POST_ONLY,
+    "community:newsletter-create": OFFICERS,
+    "community:newsletter-detail": OPEN,
+    "community:newsletter-publish": POST_ONLY,
+    "community:newsletter-send": POST_ONLY,
+    "community:newsletter-deliveries": OFFICERS,
+    "community:newsletter-pdf": OPEN,
+    "community:newsletter-text": OPEN,
     "web:home": OPEN,
     "web:healthz": OPEN,
     "web:accessibility": OPEN,
