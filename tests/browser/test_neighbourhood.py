@@ -17,7 +17,8 @@ def test_a_resident_finds_the_neighbourhood_and_reads_it(page, visit, audit, liv
     visit(page, reverse("community:neighbourhood-finder"))
     audit(page)
     page.get_by_label("Place or area name").fill(cast.neighbourhood.name[:4].lower())
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     page.wait_for_load_state()
     audit(page)
     page.locator("main").get_by_role("link", name=re.compile(cast.neighbourhood.name)).first.click()
