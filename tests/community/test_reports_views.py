@@ -2,6 +2,7 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from tandem.community import services
 from tandem.community.models import FlaggedWord, Report, ReportFeedback, ReportSupport, RoutingRule
@@ -277,6 +278,56 @@ def test_once_resolved_the_resident_answers_at_the_private_link(client, routed) 
     page = client.get(report.problem.get_absolute_url()).content.decode()
     assert "What residents who reported it told us" in page
     assert "Is it fixed? Partly" in page
+
+
+def test_the_residents_answers_show_in_the_evaluation_of_an_action_on_the_problem(client, routed) -> None:
+    # given a resolved problem that came from two residents' reports, and an action on it
+    import datetime as dt
+
+    from tandem.actionplans.services import action_create
+
+    first = services.report_submit(category=category(), description="Stones", area=routed.neighbourhood)
+    second = services.report_submit(
+        category=category(), description="Stones again", area=routed.neighbourhood, problem=first.problem
+    )
+    action = action_create(
+        description="Clear the lane",
+        by=routed.officer,
+        group=first.problem.group,
+        problem=first.problem,
+        lead=routed.police_rep.person,
+        lead_organisation=routed.police,
+        due_on=timezone.localdate() + dt.timedelta(days=14),
+    )
+    resolve(first.problem, routed.officer)
+    # when both answer
+    client.post(first.get_absolute_url(), {"fixed": "yes", "feeling": "5"})
+    client.post(second.get_absolute_url(), {"fixed": "partly", "feeling": "4"})
+    # then the action's page and its evaluation form show the counts, never who answered
+    client.force_login(routed.officer)
+    for url in (action.get_absolute_url(), reverse("actionplans:action-evaluate", kwargs={"pk": action.pk})):
+        page = client.get(url).content.decode()
+        assert "What residents who reported the problem told us" in page
+        assert "2 answers since it was resolved. Average feeling 4.5 out of 5" in page
+
+
+def test_an_action_without_answers_shows_no_residents_panel(client, routed) -> None:
+    import datetime as dt
+
+    from tandem.actionplans.services import action_create
+
+    report = services.report_submit(category=category(), description="Stones", area=routed.neighbourhood)
+    action = action_create(
+        description="Clear the lane",
+        by=routed.officer,
+        group=report.problem.group,
+        problem=report.problem,
+        lead=routed.police_rep.person,
+        lead_organisation=routed.police,
+        due_on=timezone.localdate() + dt.timedelta(days=14),
+    )
+    client.force_login(routed.officer)
+    assert "told us" not in client.get(action.get_absolute_url()).content.decode()
 
 
 # --- Moderation ---------------------------------------------------------------------------------------

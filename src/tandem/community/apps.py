@@ -16,6 +16,11 @@ class CommunityConfig(AppConfig):
         # shows their answers to "is it fixed?" as counts.
         register_status_listener(problem_status_changed)
         register_problem_panels(problem_page_panels)
+        # An action's evaluation shows the same answers for the action's problem.
+        from tandem.actionplans.evaluation_panels import register_evaluation_panels
+        from tandem.community.selectors import action_evaluation_panels
+
+        register_evaluation_panels(action_evaluation_panels)
         # Survey-based strategy indicators count their quarterly figures from a linked question.
         from tandem.community.surveys import indicator_figure
         from tandem.strategy.models import Indicator

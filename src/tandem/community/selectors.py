@@ -147,23 +147,34 @@ FIXED_LABELS = dict(ReportFeedback.Fixed.choices)
 FEELING_LABELS = dict(ReportFeedback.Feeling.choices)
 
 
+def _feedback_panels(problem: Problem, *, title: str = "What residents who reported it told us") -> list:
+    from tandem.problems.page_panels import ProblemPanel
+
+    counts = problem_feedback_counts(problem)
+    if not counts.total:
+        return []
+    rows = [(f"Is it fixed? {FIXED_LABELS[k]}", str(n)) for k, n in counts.fixed.items()]
+    rows += [(f"Feel now: {FEELING_LABELS[k].lower()}", str(n)) for k, n in counts.feeling.items()]
+    note = f"{counts.total} answer{'s' if counts.total != 1 else ''} since it was resolved."
+    if counts.average_feeling is not None:
+        note += f" Average feeling {counts.average_feeling:.1f} out of 5 (5 is “much better than before”)."
+    return [ProblemPanel(title=title, rows=tuple(rows), note=note)]
+
+
+def action_evaluation_panels(action) -> list:
+    """Registered with action plans: an action's evaluation shows what the residents who
+    reported its problem said once it was resolved (counts, never names)."""
+    if action.problem_id is None:
+        return []
+    return _feedback_panels(action.problem, title="What residents who reported the problem told us")
+
+
 def problem_page_panels(problem: Problem, is_insider: bool):
     """Registered with problems: residents' answers on the problem page (counts, never names),
     and for insiders how many residents' reports it holds."""
     from tandem.problems.page_panels import ProblemPanel
 
-    panels = []
-    counts = problem_feedback_counts(problem)
-    if counts.total:
-        rows = [(f"Is it fixed? {FIXED_LABELS[k]}", str(n)) for k, n in counts.fixed.items()]
-        rows += [(f"Feel now: {FEELING_LABELS[k].lower()}", str(n)) for k, n in counts.feeling.items()]
-        panels.append(
-            ProblemPanel(
-                title="What residents who reported it told us",
-                rows=tuple(rows),
-                note=f"{counts.total} answer{'s' if counts.total != 1 else ''} since it was resolved.",
-            )
-        )
+    panels = _feedback_panels(problem)
     supports = problem.supports.count()
     links: list[tuple[str, str]] = []
     if problem.is_public and not problem.merged_into_id:

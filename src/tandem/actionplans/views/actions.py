@@ -23,6 +23,7 @@ from tandem.actionplans.access import (
     access_partnership_plan_for_user,
     is_plan_insider,
 )
+from tandem.actionplans.evaluation_panels import evaluation_panels
 from tandem.actionplans.forms import (
     ActionForm,
     CancelForm,
@@ -249,6 +250,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "access": access,
             "updates": updates,
             "evidence": selectors.action_evidence(page.row.action),
+            "panels": evaluation_panels(page.row.action),
         },
     )
 
@@ -436,6 +438,7 @@ def action_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
             "lead": lead,
             "cancel_url": action.get_absolute_url(),
             "evidence": selectors.action_evidence(action),
+            "panels": evaluation_panels(action),
         },
         status=_status(form),
     )
