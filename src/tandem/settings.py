@@ -266,6 +266,14 @@ MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap con
 SURVEY_MIN_PUBLIC_RESPONSES = env_int("SURVEY_MIN_PUBLIC_RESPONSES", 10)
 EVIDENCE_UPLOAD_MAX_BYTES = env_int("EVIDENCE_UPLOAD_MAX_BYTES", 250 * 1024 * 1024)
 
+# --- Open311 --------------------------------------------------------------------
+# (requests, seconds): every request from one address, and every report or update posted with
+# one client key. A council's FixMyStreet posts with one key, so raise that one for a busy one.
+OPEN311_RATE_LIMITS = {
+    "ip": (env_int("OPEN311_REQUESTS_PER_MINUTE_PER_ADDRESS", 600), 60),
+    "key": (env_int("OPEN311_POSTS_PER_MINUTE_PER_KEY", 120), 60),
+}
+
 # --- Security ----------------------------------------------------------------
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS

@@ -90,3 +90,18 @@ def test_a_group_under_a_private_group_hangs_from_the_nearest_visible_one(client
     html = _tree(client)
     assert below.name in html
     assert cast.private_group.name not in html
+
+
+def test_officers_find_the_report_moderation_queue_and_administrators_the_routing_and_open311_keys(client, cast):
+    # given the three audiences
+    public = _tree(client)
+    member = _tree(client, cast.member)
+    officer = _tree(client, cast.officer)
+    administrator = _tree(client, cast.administrator)
+    moderation = reverse("community:report-moderation")
+    routing = reverse("community:routing-rules", kwargs={"slug": cast.partnership.slug})
+    keys = reverse("open311:client-list")
+    # then only officers see the queue, and only administrators the pages they alone may open
+    assert moderation not in public and moderation not in member
+    assert moderation in officer and routing not in officer and keys not in officer
+    assert moderation in administrator and routing in administrator and keys in administrator
