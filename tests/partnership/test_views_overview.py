@@ -92,7 +92,7 @@ def test_a_group_under_a_private_group_hangs_from_the_nearest_visible_one(client
     assert cast.private_group.name not in html
 
 
-def test_officers_find_the_report_moderation_queue_and_administrators_the_routing_and_open311_keys(client, cast):
+def test_officers_find_the_moderation_queue_and_administrators_the_routing_and_open311_keys(client, cast):
     # given the three audiences
     public = _tree(client)
     member = _tree(client, cast.member)
