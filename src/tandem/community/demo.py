@@ -3,7 +3,8 @@ became a new problem, one added to a problem already on the map ("me too"), one 
 moderation, and one whose problem was resolved and the resident said whether it is fixed.
 
 Called by ``manage.py load_demo`` after the problems demo; the perception surveys' demo
-(``survey_demo``) is loaded after the reports. Reports are keyed on their
+(``survey_demo``) and the neighbourhood pages' events, updates, newsletter and subscribers
+(``neighbourhood_demo``) are loaded after the reports. Reports are keyed on their
 description, so running the demo again adds nothing.
 """
 
@@ -16,7 +17,7 @@ from tandem.partnership.models import Partnership
 from tandem.problems import services as problem_services
 from tandem.problems.models import Category, Problem
 
-from . import services, survey_demo
+from . import neighbourhood_demo, services, survey_demo
 from .models import FlaggedWord, Report, ReportSupport, RoutingRule
 
 NEW = "Broken glass and cans left on the children's play area every weekend morning."
@@ -30,6 +31,7 @@ def demo_load(*, partnership: Partnership, progress: Callable[[str], None], crea
     """The community's demo data: residents' reports, then the perception surveys."""
     _reports_load(partnership=partnership, progress=progress, created=created)
     survey_demo.demo_load(partnership=partnership, progress=progress, created=created)
+    neighbourhood_demo.demo_load(partnership=partnership, progress=progress, created=created)
 
 
 def _reports_load(*, partnership: Partnership, progress: Callable[[str], None], created: dict) -> None:
