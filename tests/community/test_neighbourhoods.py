@@ -1,6 +1,7 @@
 """Neighbourhood pages, events, feeds, subscriptions, "you said, we did" and newsletters."""
 
 import datetime as dt
+import io
 import json
 import xml.etree.ElementTree as ET
 
@@ -12,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from tandem.actionplans.models import Action
 from tandem.community import events, flier, subscriptions, updates
@@ -509,14 +511,19 @@ def test_newsletter_is_emailed_with_a_log_per_recipient_and_a_failure_recorded(c
 def test_flier_pdf_contains_the_update_titles(client, cast):
     newsletter = updates.newsletter_create(group=cast.group, title="Oakfield news", updates=[_update(cast)])
     updates.newsletter_publish(newsletter=newsletter)
-    pdf = flier.flier_pdf(newsletter)
-    assert pdf.startswith(b"%PDF")
-    assert len(pdf) > 1000
-    assert "Speeding on Mill Lane" in flier.flier_html(newsletter)
+    reader = PdfReader(io.BytesIO(flier.flier_pdf(newsletter)))
+    assert len(reader.pages) == 1  # an A4 flier: one sheet
+    width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
+    assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Oakfield news" in text
+    assert "Speeding on Mill Lane" in text
     response = client.get(
         reverse("community:newsletter-pdf", kwargs={"pk": newsletter.pk}), {"kind": "poster"}
     )
     assert response["Content-Type"] == "application/pdf"
+    poster = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Speeding on Mill Lane" in poster
     assert (
         client.get(
             reverse("community:newsletter-pdf", kwargs={"pk": newsletter.pk}), {"kind": "x"}
