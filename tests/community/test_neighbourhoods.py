@@ -62,6 +62,17 @@ def _event(cast, **fields) -> Event:
     )
 
 
+def _open_survey(cast, title="Feeling safe in Oakfield", area=None, **fields):
+    from tandem.community import surveys
+    from tandem.community.models import Survey
+
+    survey = surveys.survey_create(
+        by=cast.officer, partnership=cast.partnership, area=area or cast.neighbourhood, title=title, **fields
+    )
+    surveys.question_add(survey=survey, text="How safe do you feel after dark?", kind="scale", scale="safety")
+    return surveys.survey_set_status(survey=survey, to_status=Survey.Status.OPEN)
+
+
 def _update(cast, title="Speeding on Mill Lane", publish=True) -> Update:
     return updates.update_create(
         group=cast.group,
@@ -188,6 +199,7 @@ def test_page_query_count_does_not_grow_with_content(client, neighbourhood):
         _update(cast, title=f"Update {n}")
         _event(cast, title=f"Event {n}", starts_at=_future(n + 1))
         make_meeting(group=cast.group, starts_at=_future(n + 2, 18))
+        _open_survey(cast, title=f"Survey {n}")
     many = count()
     assert many == few
     assert many <= 30
@@ -563,3 +575,23 @@ def test_page_builds_without_boundaries_or_groups(cast):
     page = neighbourhood_page(lonely)
     assert page.evidence is None
     assert json.dumps(page.points)
+
+
+def test_the_page_invites_residents_to_report_and_to_answer_the_surveys_open_to_them(client, cast):
+    # given an open survey of the neighbourhood, one of its district, one closed and one elsewhere
+    _open_survey(cast, title="Feeling safe in Oakfield")
+    _open_survey(cast, title="District-wide safety survey", area=cast.neighbourhood.parent)
+    _open_survey(cast, title="Already closed", closes_on=timezone.localdate() - dt.timedelta(days=1))
+    elsewhere = make_area(name="Elsewhere", kind="neighbourhood", parent=cast.neighbourhood.parent)
+    _open_survey(cast, title="Elsewhere's survey", area=elsewhere)
+    # when a resident opens the neighbourhood page
+    html = client.get(
+        reverse("community:neighbourhood-detail", kwargs={"slug": cast.neighbourhood.slug})
+    ).content
+    html = html.decode()
+    # then they can report a problem in it and answer the two surveys that are about them
+    assert f"{reverse('community:report-create')}?area={cast.neighbourhood.slug}" in html
+    assert "Feeling safe in Oakfield" in html and "District-wide safety survey" in html
+    assert (
+        "Already closed" not in html and "Elsewhere&#x27;s survey" not in html and "Elsewhere's" not in html
+    )

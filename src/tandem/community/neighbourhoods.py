@@ -22,7 +22,7 @@ from tandem.places.selectors import area_descendant_ids
 from tandem.problems.models import Priority, Problem
 from tandem.problems.selectors import map_points
 
-from .models import Event, Update
+from .models import Event, Survey, Update
 
 SEARCH_LIMIT = 20
 MIN_SEARCH_LENGTH = 2
@@ -172,6 +172,7 @@ class NeighbourhoodPage:
     points: dict
     evidence: EvidenceSummary | None
     children: list[Area] = field(default_factory=list)
+    surveys: list[Survey] = field(default_factory=list)
 
 
 def upcoming_meetings(group_ids: list[int], *, limit: int = NEXT_MEETINGS) -> list[Meeting]:
@@ -210,6 +211,20 @@ def published_updates(group_ids: list[int], *, limit: int | None = RECENT_UPDATE
         .order_by("-published_at", "-pk")
     )
     return list(rows[:limit] if limit else rows)
+
+
+def open_surveys(area: Area, within: list[int]) -> list[Survey]:
+    """Surveys residents of the area can answer now: about the area, an area within it, or an
+    area it lies in (a district-wide survey is for them too)."""
+    ids = [area.pk, *within, *(a.pk for a in area.ancestors())]
+    today = timezone.localdate()
+    return list(
+        Survey.objects.filter(area_id__in=ids, status=Survey.Status.OPEN)
+        .filter(Q(closes_on__isnull=True) | Q(closes_on__gte=today))
+        .select_related("area")
+        .only("pk", "title", "closes_on", "area__name", "area__slug")
+        .order_by("closes_on", "-pk")[:5]
+    )
 
 
 def _public_actions() -> Prefetch:
@@ -324,6 +339,7 @@ def neighbourhood_page(area: Area) -> NeighbourhoodPage:
         points=points,
         evidence=evidence_summary(area),
         children=list(area.children.defer("boundary").order_by("name")),
+        surveys=open_surveys(area, within),
     )
 
 
