@@ -595,3 +595,10 @@ def test_the_page_invites_residents_to_report_and_to_answer_the_surveys_open_to_
     assert (
         "Already closed" not in html and "Elsewhere&#x27;s survey" not in html and "Elsewhere's" not in html
     )
+
+
+def test_a_groups_page_links_to_its_events_updates_and_the_neighbourhood_page(client, cast):
+    html = client.get(cast.group.get_absolute_url()).content.decode()
+    assert reverse("community:group-events", kwargs={"slug": cast.group.slug}) in html
+    assert reverse("community:group-updates", kwargs={"slug": cast.group.slug}) in html
+    assert reverse("community:neighbourhood-detail", kwargs={"slug": cast.group.area.slug}) in html

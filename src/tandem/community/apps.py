@@ -21,6 +21,11 @@ class CommunityConfig(AppConfig):
         from tandem.community.selectors import action_evaluation_panels
 
         register_evaluation_panels(action_evaluation_panels)
+        # A group's page links to its events, updates and newsletters.
+        from tandem.community.neighbourhood_access import group_page_rows
+        from tandem.partnership.group_rows import register_group_rows
+
+        register_group_rows(group_page_rows)
         # Survey-based strategy indicators count their quarterly figures from a linked question.
         from tandem.community.surveys import indicator_figure
         from tandem.strategy.models import Indicator

@@ -11,6 +11,7 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from tandem.meetings.access import access_group_meetings_for_user, is_organiser
 from tandem.partnership.access import viewer_for
@@ -57,3 +58,27 @@ def access_subscription_by_token(token: str) -> Subscription:
     if not token or len(token) > 64:
         raise Http404("Not found")
     return get_object_or_404(Subscription.objects.select_related("area"), token=token)
+
+
+def group_page_rows(group: Group, viewer) -> list:
+    """Registered with partnership: a group's page links to its events and to its "you said, we
+    did" updates and newsletters, and to the neighbourhood page residents see."""
+    from tandem.partnership.group_rows import GroupRow
+
+    if not viewer.can_see_group(group):
+        return []
+    values = [
+        ("Its events and beat surgeries", reverse("community:group-events", kwargs={"slug": group.slug})),
+        (
+            'Its "you said, we did" updates and newsletters',
+            reverse("community:group-updates", kwargs={"slug": group.slug}),
+        ),
+    ]
+    if group.area_id is not None and group.is_public:
+        values.append(
+            (
+                f"The public page for {group.area.name}",
+                reverse("community:neighbourhood-detail", kwargs={"slug": group.area.slug}),
+            )
+        )
+    return [GroupRow(label="Residents", values=tuple(values))]
