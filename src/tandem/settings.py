@@ -264,6 +264,9 @@ MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap con
 # about 150 MB of CSV; the command line takes any size).
 # Survey results are public once this many people have answered (officers see them sooner).
 SURVEY_MIN_PUBLIC_RESPONSES = env_int("SURVEY_MIN_PUBLIC_RESPONSES", 10)
+# How long a neighbourhood page, as visitors with no account see it, is kept before it is made
+# again (changes show on it within this time; signed-in people always see it as it is). 0: never.
+NEIGHBOURHOOD_PAGE_CACHE_SECONDS = env_int("NEIGHBOURHOOD_PAGE_CACHE_SECONDS", 60)
 EVIDENCE_UPLOAD_MAX_BYTES = env_int("EVIDENCE_UPLOAD_MAX_BYTES", 250 * 1024 * 1024)
 
 # --- Open311 --------------------------------------------------------------------

@@ -602,3 +602,54 @@ def test_a_groups_page_links_to_its_events_updates_and_the_neighbourhood_page(cl
     assert reverse("community:group-events", kwargs={"slug": cast.group.slug}) in html
     assert reverse("community:group-updates", kwargs={"slug": cast.group.slug}) in html
     assert reverse("community:neighbourhood-detail", kwargs={"slug": cast.group.area.slug}) in html
+
+
+@pytest.fixture
+def page_cache(settings):
+    from django.core.cache import cache
+
+    settings.NEIGHBOURHOOD_PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_visitors_get_the_page_from_the_cache_and_signed_in_people_see_changes_at_once(
+    client, cast, page_cache
+):
+    url = reverse("community:neighbourhood-detail", kwargs={"slug": cast.neighbourhood.slug})
+    assert "Speeding on Mill Lane" not in client.get(url).content.decode()
+    missing = reverse("community:neighbourhood-detail", kwargs={"slug": "nowhere"})
+    assert client.get(missing).status_code == 404 and client.get(missing).status_code == 404
+    # when the group publishes an update
+    _update(cast)
+    # then a visitor sees it once the page is made again, an organiser at once
+    assert "Speeding on Mill Lane" not in client.get(url).content.decode()
+    client.force_login(make_organiser(cast))
+    assert "Speeding on Mill Lane" in client.get(url).content.decode()
+    client.logout()
+    from django.core.cache import cache
+
+    cache.clear()
+    assert "Speeding on Mill Lane" in client.get(url).content.decode()
+
+
+def test_each_visitor_of_a_cached_page_gets_a_csrf_token_of_their_own_that_works(cast, page_cache):
+    import re
+
+    from django.test import Client
+
+    url = reverse("community:neighbourhood-detail", kwargs={"slug": cast.neighbourhood.slug})
+    tokens = []
+    for n in range(2):
+        visitor = Client(enforce_csrf_checks=True, HTTP_HOST="localhost")
+        html = visitor.get(url).content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        tokens.append(token)
+        response = visitor.post(
+            reverse("community:subscribe", kwargs={"slug": cast.neighbourhood.slug}),
+            {"email": f"visitor{n}@example.org", "csrfmiddlewaretoken": token},
+        )
+        assert response.status_code == 200  # not 403: the token is the visitor's own
+    assert tokens[0] != tokens[1]
+    assert Subscription.objects.filter(email__startswith="visitor").count() == 2

@@ -5,11 +5,15 @@ Each view parses the request, fetches through an access helper, calls a service 
 renders. Forms that fail validation are shown again with status 400.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -92,15 +96,33 @@ def neighbourhood_finder(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The page as a visitor with no account sees it is the same for all of them but for the CSRF
+# token of its subscribe form: it is kept for NEIGHBOURHOOD_PAGE_CACHE_SECONDS with a marker
+# where the token goes, and each visitor gets their own token put in. Signed-in people, and a
+# visitor with a message to show, always get the page made afresh.
+CSRF_MARKER = "tandem-csrf-token-goes-here"
+
+
+def _render_neighbourhood(request: HttpRequest, area, **extra) -> str:
+    context = {"area": area, "page": neighbourhood_page(area), "subscribe_form": SubscribeForm(), **extra}
+    return render_to_string("community/neighbourhood_detail.html", context, request=request)
+
+
 @require_GET
 def neighbourhood_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Public: a neighbourhood's groups, meetings, priorities, updates, problems, evidence, events."""
-    area = access_area_for_user(request.user, slug)
-    return render(
-        request,
-        "community/neighbourhood_detail.html",
-        {"area": area, "page": neighbourhood_page(area), "subscribe_form": SubscribeForm()},
-    )
+    seconds = settings.NEIGHBOURHOOD_PAGE_CACHE_SECONDS
+    if seconds <= 0 or request.user.is_authenticated or len(messages.get_messages(request)):
+        return HttpResponse(_render_neighbourhood(request, access_area_for_user(request.user, slug)))
+    # Every area's page is public, so a page found in the cache needs no look-up of its area;
+    # only a page that was found (never a 404) is kept.
+    key = f"community:neighbourhood-page:{slug}"
+    html = cache.get(key)
+    if html is None:
+        area = access_area_for_user(request.user, slug)
+        html = _render_neighbourhood(request, area, csrf_token=CSRF_MARKER)
+        cache.set(key, html, seconds)
+    return HttpResponse(html.replace(CSRF_MARKER, get_token(request)))
 
 
 @require_GET
