@@ -2,7 +2,6 @@
 
 import datetime as dt
 import io
-import json
 import xml.etree.ElementTree as ET
 
 import icalendar
@@ -18,7 +17,12 @@ from pypdf import PdfReader
 from tandem.actionplans.models import Action
 from tandem.community import events, flier, subscriptions, updates
 from tandem.community.models import Event, Newsletter, NewsletterDelivery, Subscription, Update
-from tandem.community.neighbourhoods import area_at_point, area_search, neighbourhood_page
+from tandem.community.neighbourhoods import (
+    area_at_point,
+    area_search,
+    neighbourhood_page,
+    neighbourhood_points,
+)
 from tandem.problems.models import Category, Priority, Problem, quarter_of
 from tests.factories import make_area, make_meeting, make_organiser
 
@@ -161,7 +165,7 @@ def test_page_shows_groups_meetings_priorities_updates_problems_and_events_but_n
         "Police patrols at weekends",
         "Speeding on Mill Lane",
         "Beat surgery with PC Beat",
-        "problem-points",
+        reverse("community:neighbourhood-problems-geojson", kwargs={"slug": "oakfield"}),
     ):
         assert shown in body
     for hidden in ("Closed session", "Secret case", "Draft thing", "Oakfield Case Panel", "Chris Chair"):
@@ -574,7 +578,8 @@ def test_page_builds_without_boundaries_or_groups(cast):
     lonely = make_area(name="Nowhere", kind="parish", parent=cast.neighbourhood)
     page = neighbourhood_page(lonely)
     assert page.evidence is None
-    assert json.dumps(page.points)
+    assert not page.has_pins
+    assert neighbourhood_points(lonely) == {"type": "FeatureCollection", "features": []}
 
 
 def test_the_page_invites_residents_to_report_and_to_answer_the_surveys_open_to_them(client, cast):
@@ -653,3 +658,21 @@ def test_each_visitor_of_a_cached_page_gets_a_csrf_token_of_their_own_that_works
         assert response.status_code == 200  # not 403: the token is the visitor's own
     assert tokens[0] != tokens[1]
     assert Subscription.objects.filter(email__startswith="visitor").count() == 2
+
+
+def test_the_maps_points_come_from_their_own_url_so_the_page_stays_light(client, cast):
+    # given an open problem with a pin and one private problem with a pin
+    shown = _problem(cast, title="Motorbikes on the playing field", latitude=53.72, longitude=-1.44)
+    _problem(cast, title="Secret case", latitude=53.72, longitude=-1.44, is_public=False)
+    # when the map asks for its points
+    response = client.get(reverse("community:neighbourhood-problems-geojson", kwargs={"slug": "oakfield"}))
+    # then they are the public problem's, and the page itself carries none
+    assert response["Content-Type"] == "application/geo+json"
+    features = response.json()["features"]
+    assert [f["properties"]["title"] for f in features] == ["Motorbikes on the playing field"]
+    assert features[0]["geometry"]["coordinates"] == [-1.44, 53.72]
+    assert features[0]["properties"]["url"] == shown.get_absolute_url()
+    page = client.get(reverse("community:neighbourhood-detail", kwargs={"slug": "oakfield"})).content.decode()
+    assert '"FeatureCollection"' not in page
+    missing = reverse("community:neighbourhood-problems-geojson", kwargs={"slug": "nowhere"})
+    assert client.get(missing).status_code == 404

@@ -169,7 +169,8 @@ class NeighbourhoodPage:
     events: list[Event]
     problems: list[Problem]
     problem_count: int
-    points: dict
+    # Whether any open problem has a pin: the map's points come from neighbourhood_points.
+    has_pins: bool
     evidence: EvidenceSummary | None
     children: list[Area] = field(default_factory=list)
     surveys: list[Survey] = field(default_factory=list)
@@ -319,12 +320,19 @@ def evidence_summary(area: Area) -> EvidenceSummary | None:
     )
 
 
+def neighbourhood_points(area: Area) -> dict:
+    """The open problems of the neighbourhood page with a pin, as GeoJSON for its map."""
+    within, _ = neighbourhood_area_ids(area)
+    group_ids = [group.pk for group in neighbourhood_groups(area)]
+    points, _ = map_points(open_problems(group_ids=group_ids, area_ids=within))
+    return points
+
+
 def neighbourhood_page(area: Area) -> NeighbourhoodPage:
     within, _ = neighbourhood_area_ids(area)
     groups = neighbourhood_groups(area)
     group_ids = [group.pk for group in groups]
     problems = open_problems(group_ids=group_ids, area_ids=within)
-    points, _ = map_points(problems)
     listed = list(problems[: OPEN_PROBLEMS + 1])
     return NeighbourhoodPage(
         area=area,
@@ -336,7 +344,7 @@ def neighbourhood_page(area: Area) -> NeighbourhoodPage:
         events=upcoming_events(group_ids),
         problems=listed[:OPEN_PROBLEMS],
         problem_count=problems.count() if len(listed) > OPEN_PROBLEMS else len(listed),
-        points=points,
+        has_pins=problems.filter(latitude__isnull=False, longitude__isnull=False).exists(),
         evidence=evidence_summary(area),
         children=list(area.children.defer("boundary").order_by("name")),
         surveys=open_surveys(area, within),

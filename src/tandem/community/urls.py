@@ -15,6 +15,11 @@ urlpatterns += [
     path("neighbourhoods/<slug:slug>/feed.rss", nv.neighbourhood_rss, name="neighbourhood-rss"),
     path("neighbourhoods/<slug:slug>/calendar.ics", nv.neighbourhood_ics, name="neighbourhood-ics"),
     path(
+        "neighbourhoods/<slug:slug>/problems.geojson",
+        nv.neighbourhood_problems_geojson,
+        name="neighbourhood-problems-geojson",
+    ),
+    path(
         "neighbourhoods/<slug:slug>/priorities.json",
         nv.neighbourhood_priorities_json,
         name="neighbourhood-priorities-json",

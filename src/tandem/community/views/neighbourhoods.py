@@ -50,6 +50,7 @@ from ..neighbourhoods import (
     current_priorities,
     neighbourhood_group_ids,
     neighbourhood_page,
+    neighbourhood_points,
 )
 
 FORM_METHODS = require_http_methods(["GET", "HEAD", "POST"])
@@ -123,6 +124,19 @@ def neighbourhood_detail(request: HttpRequest, slug: str) -> HttpResponse:
         html = _render_neighbourhood(request, area, csrf_token=CSRF_MARKER)
         cache.set(key, html, seconds)
     return HttpResponse(html.replace(CSRF_MARKER, get_token(request)))
+
+
+@require_GET
+def neighbourhood_problems_geojson(request: HttpRequest, slug: str) -> JsonResponse:
+    """Public: the neighbourhood's open problems with a pin, as GeoJSON, for the page's map
+    (fetched by its script only; kept as long as the page is)."""
+    key = f"community:neighbourhood-points:{slug}"
+    points = cache.get(key) if settings.NEIGHBOURHOOD_PAGE_CACHE_SECONDS > 0 else None
+    if points is None:
+        points = neighbourhood_points(access_area_for_user(request.user, slug))
+        if settings.NEIGHBOURHOOD_PAGE_CACHE_SECONDS > 0:
+            cache.set(key, points, settings.NEIGHBOURHOOD_PAGE_CACHE_SECONDS)
+    return JsonResponse(points, content_type="application/geo+json")
 
 
 @require_GET
