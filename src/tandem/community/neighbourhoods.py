@@ -320,19 +320,24 @@ def evidence_summary(area: Area) -> EvidenceSummary | None:
     )
 
 
+def _neighbourhood_scope(area: Area) -> tuple[list[int], list[Group], QuerySet[Problem]]:
+    """The areas within the neighbourhood, the groups covering it and its open problems."""
+    within, _ = neighbourhood_area_ids(area)
+    groups = neighbourhood_groups(area)
+    problems = open_problems(group_ids=[group.pk for group in groups], area_ids=within)
+    return within, groups, problems
+
+
 def neighbourhood_points(area: Area) -> dict:
     """The open problems of the neighbourhood page with a pin, as GeoJSON for its map."""
-    within, _ = neighbourhood_area_ids(area)
-    group_ids = [group.pk for group in neighbourhood_groups(area)]
-    points, _ = map_points(open_problems(group_ids=group_ids, area_ids=within))
+    _, _, problems = _neighbourhood_scope(area)
+    points, _ = map_points(problems)
     return points
 
 
 def neighbourhood_page(area: Area) -> NeighbourhoodPage:
-    within, _ = neighbourhood_area_ids(area)
-    groups = neighbourhood_groups(area)
+    within, groups, problems = _neighbourhood_scope(area)
     group_ids = [group.pk for group in groups]
-    problems = open_problems(group_ids=group_ids, area_ids=within)
     listed = list(problems[: OPEN_PROBLEMS + 1])
     return NeighbourhoodPage(
         area=area,

@@ -104,6 +104,18 @@ def neighbourhood_finder(request: HttpRequest) -> HttpResponse:
 CSRF_MARKER = "tandem-csrf-token-goes-here"
 
 
+def _kept(key: str, make):
+    """``make()``, kept in the cache for NEIGHBOURHOOD_PAGE_CACHE_SECONDS (0: made each time)."""
+    seconds = settings.NEIGHBOURHOOD_PAGE_CACHE_SECONDS
+    if seconds <= 0:
+        return make()
+    value = cache.get(key)
+    if value is None:
+        value = make()
+        cache.set(key, value, seconds)
+    return value
+
+
 def _render_neighbourhood(request: HttpRequest, area, **extra) -> str:
     context = {"area": area, "page": neighbourhood_page(area), "subscribe_form": SubscribeForm(), **extra}
     return render_to_string("community/neighbourhood_detail.html", context, request=request)
@@ -112,17 +124,16 @@ def _render_neighbourhood(request: HttpRequest, area, **extra) -> str:
 @require_GET
 def neighbourhood_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Public: a neighbourhood's groups, meetings, priorities, updates, problems, evidence, events."""
-    seconds = settings.NEIGHBOURHOOD_PAGE_CACHE_SECONDS
-    if seconds <= 0 or request.user.is_authenticated or len(messages.get_messages(request)):
+    if request.user.is_authenticated or len(messages.get_messages(request)):
         return HttpResponse(_render_neighbourhood(request, access_area_for_user(request.user, slug)))
     # Every area's page is public, so a page found in the cache needs no look-up of its area;
     # only a page that was found (never a 404) is kept.
-    key = f"community:neighbourhood-page:{slug}"
-    html = cache.get(key)
-    if html is None:
-        area = access_area_for_user(request.user, slug)
-        html = _render_neighbourhood(request, area, csrf_token=CSRF_MARKER)
-        cache.set(key, html, seconds)
+    html = _kept(
+        f"community:neighbourhood-page:{slug}",
+        lambda: _render_neighbourhood(
+            request, access_area_for_user(request.user, slug), csrf_token=CSRF_MARKER
+        ),
+    )
     return HttpResponse(html.replace(CSRF_MARKER, get_token(request)))
 
 
@@ -130,12 +141,10 @@ def neighbourhood_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def neighbourhood_problems_geojson(request: HttpRequest, slug: str) -> JsonResponse:
     """Public: the neighbourhood's open problems with a pin, as GeoJSON, for the page's map
     (fetched by its script only; kept as long as the page is)."""
-    key = f"community:neighbourhood-points:{slug}"
-    points = cache.get(key) if settings.NEIGHBOURHOOD_PAGE_CACHE_SECONDS > 0 else None
-    if points is None:
-        points = neighbourhood_points(access_area_for_user(request.user, slug))
-        if settings.NEIGHBOURHOOD_PAGE_CACHE_SECONDS > 0:
-            cache.set(key, points, settings.NEIGHBOURHOOD_PAGE_CACHE_SECONDS)
+    points = _kept(
+        f"community:neighbourhood-points:{slug}",
+        lambda: neighbourhood_points(access_area_for_user(request.user, slug)),
+    )
     return JsonResponse(points, content_type="application/geo+json")
 
 
