@@ -268,10 +268,12 @@ def tandem_import(paths: list[str], profile_to: str = "") -> dict:
 # (label, module, owner or None, function name, depth in the printed tree)
 STAGES = (
     ("Placer.from_database (339 areas)", "tandem.evidence.placement", "Placer", "from_database", 0),
-    ("read: csv rows in chunks", "tandem.evidence.importers.police_uk", None, "_rows_in_chunks", 0),
+    ("read: street_chunks (all of reading)", "tandem.evidence.importers.police_uk", None, "street_chunks", 0),
     ("bytes read + SHA-256", "tandem.evidence.importers.police_uk", "CountingReader", "readinto", 1),
-    ("checks and columns (_street_chunk)", "tandem.evidence.importers.police_uk", None, "_street_chunk", 0),
-    ("row keys (RowKeys.keys)", "tandem.evidence.importers.police_uk", "RowKeys", "keys", 1),
+    ("plain-block check", "tandem.evidence.importers.police_uk", None, "_plain_check", 1),
+    ("columnar CSV parse (pyarrow)", "tandem.evidence.importers.police_uk", None, "_arrow_read", 1),
+    ("row keys (RowKeys.keys_of)", "tandem.evidence.importers.police_uk", "RowKeys", "keys_of", 1),
+    ("blocks read by the csv module", "tandem.evidence.importers.police_uk", None, "_street_chunk_csv", 1),
     ("placement (Placer.place)", "tandem.evidence.placement", "Placer", "place", 0),
     ("areas: STRtree query", "tandem.evidence.placement", "Placer", "_areas_of_points", 1),
     ("H3 latlng_to_cell", "h3.api.basic_int", None, "latlng_to_cell", 1),

@@ -6,6 +6,11 @@ reader streams a file in chunks of rows, so memory stays flat whatever the file'
 hands each chunk over as columns (lists and numpy arrays) for the vectorised placement and the
 batched inserts that follow.
 
+A street file is read by a columnar CSV reader (pyarrow, in C) wherever a block of lines is
+plain, which is nearly everywhere; a block with anything unusual in it is read by the csv
+module instead, so both readers give the same rows, keys and bad rows (see "The columnar
+reader" below). pyarrow is imported only when a street file is read.
+
 The real files' quirks, each handled here:
 
 - ASB rows have no Crime ID, and Crime IDs repeat within a month with different locations and
@@ -64,7 +69,7 @@ OUTCOMES_HEADER = (
     "Outcome type",
 )
 STOP_AND_SEARCH_MARKERS = {"type", "date", "partofapolicingoperation", "objectofsearch"}
-CHUNK_ROWS = 50_000
+CHUNK_ROWS = 25_000
 # Fields that identify a street row; the outcome is left out, as police.uk revises it.
 KEY_COLUMNS = ("Month", "Longitude", "Latitude", "Location", "LSOA code", "Crime type")
 
@@ -302,24 +307,57 @@ class RowKeys:
     has none, by its identifying fields ("asb:" and them, joined). Crime IDs repeat within a
     month with different locations, so the second row of an identity is keyed ``<key>#1``, the
     third ``<key>#2``. The key is ``key_of(identity)``.
+
+    Numbering is done with numpy over the first 64 bits of each key: the keys seen so far in
+    the file are one sorted array with the count of each. (Two different identities that share
+    those 64 bits, about one chance in 10⁸ in a national month, would be numbered as if they
+    were one: the second still gets a key of its own, the same on every import.)
     """
 
     def __init__(self) -> None:
-        self.seen: dict[str, int] = {}
+        self.seen = np.empty(0, dtype=np.uint64)  # sorted
+        self.counts = np.empty(0, dtype=np.int64)
 
     def keys(self, crime_ids: list[str], columns: list[list[str]]) -> list[str]:
-        seen = self.seen
+        identities = [
+            (crime_id or "asb:" + "\x1f".join(fields)).encode()
+            for crime_id, fields in zip(crime_ids, zip(*columns, strict=True), strict=True)
+        ]
+        return self.keys_of(identities)
+
+    def keys_of(self, identities: list[bytes]) -> list[str]:
+        """The keys of rows whose identities (UTF-8) are given, numbered after those seen."""
+        if not identities:
+            return []
         blake2b = hashlib.blake2b
-        encode = base64.urlsafe_b64encode
-        out = []
-        append = out.append
-        for crime_id, fields in zip(crime_ids, zip(*columns, strict=True), strict=True):
-            identity = crime_id or "asb:" + "\x1f".join(fields)
-            key = encode(blake2b(identity.encode(), digest_size=12).digest()).decode()
-            occurrence = seen.get(key, 0)
-            seen[key] = occurrence + 1
-            append(f"{key}#{occurrence}" if occurrence else key)
-        return out
+        digests = b"".join([blake2b(identity, digest_size=12).digest() for identity in identities])
+        # 12 bytes are 16 base64 characters with no padding, so one encoding serves every row.
+        keys = np.frombuffer(base64.urlsafe_b64encode(digests), dtype="S16").astype("U16").tolist()
+        prefix = np.frombuffer(digests, dtype=np.dtype([("head", "<u8"), ("tail", "<u4")]))["head"]
+        order = np.argsort(prefix, kind="stable")
+        ordered = prefix[order]
+        starts = np.r_[True, ordered[1:] != ordered[:-1]]
+        group = np.cumsum(starts) - 1
+        firsts = np.flatnonzero(starts)
+        unique = ordered[firsts]
+        sizes = np.diff(np.r_[firsts, len(ordered)])
+        # How many of each key earlier chunks had.
+        where = np.searchsorted(self.seen, unique)
+        found = where < len(self.seen)
+        found[found] = self.seen[where[found]] == unique[found]
+        earlier = np.zeros(len(unique), dtype=np.int64)
+        earlier[found] = self.counts[where[found]]
+        occurrence = np.empty(len(prefix), dtype=np.int64)
+        occurrence[order] = np.arange(len(ordered)) - firsts[group] + earlier[group]
+        # Remember this chunk's keys: counts of known ones go up, new ones are merged in.
+        self.counts[where[found]] += sizes[found]
+        merged = np.concatenate((self.seen, unique[~found]))
+        merged_order = np.argsort(merged, kind="stable")
+        self.seen = merged[merged_order]
+        self.counts = np.concatenate((self.counts, sizes[~found]))[merged_order]
+        for position in np.flatnonzero(occurrence).tolist():
+            keys[position] = f"{keys[position]}#{occurrence[position]}"
+        return keys
 
 
 def _mask_bad(good: list[bool], bad_rows: list[BadRow], lines: list[int], mask, column: str, reason: str):
@@ -334,17 +372,27 @@ def _mask_bad(good: list[bool], bad_rows: list[BadRow], lines: list[int], mask, 
 def street_chunks(
     raw: BinaryIO, *, header_sink: Callable[[Header], None] | None = None, chunk_rows: int = CHUNK_ROWS
 ) -> Iterator[StreetChunk]:
-    """Read a street file in chunks; ``header_sink`` is told the header once it is read."""
+    """Read a street file in chunks of ``chunk_rows`` lines; ``header_sink`` is told the header."""
+    header, rest = _header_split(raw)
+    if header.kind != "street":
+        raise FileRefused("This is an outcomes file, not a street file.", line=1)
+    if header_sink:
+        header_sink(header)
     keys = RowKeys()
-    told = False
-    for header, rows, lines in _rows_in_chunks(raw, chunk_rows):
-        if not told:
-            if header.kind != "street":
-                raise FileRefused("This is an outcomes file, not a street file.", line=1)
-            if header_sink:
-                header_sink(header)
-            told = True
-        yield _street_chunk(header, rows, lines, keys)
+    carried, carried_line = b"", 0
+    for block, ends, first_line, last in _line_blocks(raw, rest, chunk_rows):
+        if carried:
+            block, first_line, carried = carried + block, carried_line, b""
+            ends = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
+        try:
+            chunk = _street_chunk_arrow(header, block, ends, first_line, keys)
+        except _NotPlain:
+            if not last and _unterminated(block):
+                # A quoted value runs on past the block's last line: read it with the next.
+                carried, carried_line = block, first_line
+                continue
+            chunk = _street_chunk_csv(header, block, first_line, keys)
+        yield chunk
 
 
 def _street_chunk(header: Header, rows: list[list[str]], lines: list[int], keys: RowKeys) -> StreetChunk:
@@ -433,6 +481,293 @@ def _empty_street(bad_rows: list[BadRow], rows_read: int) -> StreetChunk:
         rows_read=rows_read,
         bad_rows=bad_rows,
     )
+
+
+# --- The columnar reader --------------------------------------------------------------------
+#
+# Most of a police.uk file is plain: one row a line, no blank lines, a quote only round a
+# location with a comma in it. Such a block of lines is parsed by pyarrow's CSV reader (in C,
+# on both cores) and checked column by column; a block that is anything else — a blank line, a
+# lone carriage return, a quote that is not round a whole field, a row of the wrong width, bytes
+# that are not UTF-8, a coordinate pyarrow will not read — goes through the csv module and
+# ``_street_chunk`` above, so every quirk is handled, and every bad row reported, exactly as
+# there. The two agree on every plain block (tests/evidence/test_police_reader.py).
+
+READ_BYTES = 1 << 24
+# A line whose quotes are all round whole fields (with "" inside for a quote).
+_FIELD = rb'(?:"(?:[^"\r\n]|"")*"|(?:[^",\r\n][^,\r\n]*)?)'
+_QUOTED_LINE = re.compile(rb"%s(?:,%s)*\r?\n?" % (_FIELD, _FIELD))
+# Columns with few distinct values are read as dictionaries: each value is made once.
+_REPEATING = (
+    "Month",
+    "Reported by",
+    "Falls within",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+    "Context",
+)
+_LIMITS = (("Crime ID", 80), ("Location", 300), ("LSOA code", 12), ("Crime type", 100))
+
+
+class _NotPlain(Exception):
+    """This block is not plain: read it with the csv module."""
+
+
+def _header_split(raw: BinaryIO) -> tuple[Header, bytes]:
+    """Read the header line (and return what was read after it)."""
+    data = b""
+    while b"\n" not in data:
+        more = raw.read(1 << 16)
+        if not more:
+            break
+        data += more
+    first, _, rest = data.partition(b"\n")
+    if not first.strip() and not rest:
+        raise FileRefused("The file is empty.")
+    try:
+        text = first.decode("utf-8")
+    except UnicodeDecodeError:
+        raise FileRefused(
+            "The file is not UTF-8 text (it may have been saved in another encoding); "
+            "police.uk files are UTF-8 CSV.",
+            line=1,
+        ) from None
+    try:
+        cells = next(csv.reader([text.rstrip("\r")], strict=True), [])
+    except csv.Error as error:
+        raise FileRefused(f"The file is not valid CSV: {error}.", line=1) from error
+    return header_read(cells), rest
+
+
+def _line_blocks(
+    raw: BinaryIO, rest: bytes, chunk_rows: int
+) -> Iterator[tuple[bytes, np.ndarray, int, bool]]:
+    """The file after its header in blocks of ``chunk_rows`` lines: (bytes, where its line
+    feeds are, the number of its first line, whether it is the last)."""
+    buffer = rest
+    line = 2
+    eof = False
+    while True:
+        if not eof:
+            more = raw.read(READ_BYTES)
+            eof = not more
+            buffer += more
+        ends = np.flatnonzero(np.frombuffer(buffer, dtype=np.uint8) == 10)
+        start = 0
+        block_start = 0
+        while len(ends) - start >= chunk_rows:
+            done = start + chunk_rows
+            cut = int(ends[done - 1]) + 1
+            last = eof and cut == len(buffer)
+            yield buffer[block_start:cut], ends[start:done] - block_start, line, last
+            line += chunk_rows
+            start, block_start = done, cut
+        buffer = buffer[block_start:]
+        if eof:
+            if buffer:
+                yield buffer, ends[start:] - block_start, line, True
+            return
+
+
+def _plain_check(block: bytes, ends: np.ndarray) -> int:
+    """The number of lines in a plain block (``ends``: where its line feeds are); ``_NotPlain``
+    if it is not plain."""
+    lines = len(ends) + (0 if block.endswith(b"\n") else 1)
+    octets = np.frombuffer(block, dtype=np.uint8)
+    starts = np.r_[0, ends + 1]
+    if len(ends) and ((ends - starts[:-1]) == 0).any():
+        raise _NotPlain  # a blank line
+    if b"\r" in block:
+        returns = np.flatnonzero(octets == 13)
+        if returns[-1] + 1 >= len(octets) or (octets[returns + 1] != 10).any():
+            raise _NotPlain  # a carriage return that does not end a line
+        if len(ends) and ((ends - starts[:-1] == 1) & (octets[ends - 1] == 13)).any():
+            raise _NotPlain  # a blank line
+    if b'"' in block:
+        for number in np.unique(np.searchsorted(ends, np.flatnonzero(octets == 34))).tolist():
+            end = int(ends[number]) + 1 if number < len(ends) else len(block)
+            if not _QUOTED_LINE.fullmatch(block, int(starts[number]), end):
+                raise _NotPlain
+    return lines
+
+
+def _arrow_read(block: bytes, header: Header):
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    names = [f"c{position}" for position in range(header.width)]
+    repeating = {header.index[name] for name in _REPEATING}
+    types = {
+        name: pa.dictionary(pa.int32(), pa.string()) if position in repeating else pa.string()
+        for position, name in enumerate(names)
+    }
+    invalid = []
+
+    def refuse(row):
+        invalid.append(row)
+        return "skip"
+
+    try:
+        table = pa_csv.read_csv(
+            pa.py_buffer(block),
+            read_options=pa_csv.ReadOptions(column_names=names, block_size=len(block) + 1),
+            parse_options=pa_csv.ParseOptions(
+                newlines_in_values=False, ignore_empty_lines=False, invalid_row_handler=refuse
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False
+            ),
+        )
+    except pa.ArrowInvalid:
+        raise _NotPlain from None  # not UTF-8, most likely
+    if invalid:
+        raise _NotPlain
+    return {name: table.column(header.index[name]).combine_chunks() for name in header.index}
+
+
+def _as_list(column) -> list[str]:
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(column.type):
+        values = np.array(column.dictionary.to_pylist(), dtype=object)
+        return values[column.indices.to_numpy(zero_copy_only=False)].tolist()
+    return column.to_pylist()
+
+
+def _per_value(column, function) -> np.ndarray:
+    """``function`` of each row's value, worked out once for each distinct value."""
+    values = np.array([function(value) for value in column.dictionary.to_pylist()] or [None], dtype=object)
+    return values[column.indices.to_numpy(zero_copy_only=False)]
+
+
+def _coordinates_arrow(column, low: float, high: float) -> tuple[np.ndarray, np.ndarray]:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    empty = pc.equal(column, "").to_numpy(zero_copy_only=False)
+    try:
+        numbers = pc.cast(pc.if_else(pc.equal(column, ""), None, column), pa.float64())
+    except pa.ArrowInvalid:
+        raise _NotPlain from None  # a value only Python's float() can judge
+    numbers = numbers.to_numpy(zero_copy_only=False).astype(np.float64, copy=True)
+    with np.errstate(invalid="ignore"):
+        out_of_range = ~empty & ~((numbers >= low) & (numbers <= high))
+    numbers[out_of_range] = np.nan
+    return numbers, out_of_range
+
+
+def _street_chunk_arrow(
+    header: Header, block: bytes, ends: np.ndarray, first_line: int, keys: RowKeys
+) -> StreetChunk:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rows = _plain_check(block, ends)
+    column = _arrow_read(block, header)
+    total = len(column["Month"])
+    if total != rows:
+        raise _NotPlain
+    good = np.ones(total, dtype=bool)
+    reasons: list[tuple[np.ndarray, str, str]] = []
+
+    def check(mask: np.ndarray, name: str, reason: str) -> None:
+        fresh = mask & good
+        if fresh.any():
+            reasons.append((np.flatnonzero(fresh), name, reason))
+            good[fresh] = False
+
+    months = _per_value(column["Month"], _month_parse)
+    check(np.equal(months, None), "Month", "The month is not YYYY-MM.")
+    longitude, bad_longitude = _coordinates_arrow(column["Longitude"], -180.0, 180.0)
+    latitude, bad_latitude = _coordinates_arrow(column["Latitude"], -90.0, 90.0)
+    check(bad_longitude, "Longitude", "The longitude is not a number in range.")
+    check(bad_latitude, "Latitude", "The latitude is not a number in range.")
+    check(
+        np.isnan(longitude) != np.isnan(latitude), "Latitude", "Only one of longitude and latitude is given."
+    )
+    check(
+        _per_value(column["Crime type"], lambda value: not value.strip()).astype(bool),
+        "Crime type",
+        "No crime type.",
+    )
+    for name, limit in _LIMITS:
+        values = column[name]
+        if pa.types.is_dictionary(values.type):
+            long = _per_value(values, lambda value, limit=limit: len(value) > limit).astype(bool)
+        else:
+            long = pc.greater(pc.utf8_length(values), limit).to_numpy(zero_copy_only=False)
+        check(long, name, f"Longer than {limit} characters.")
+    bad_rows = sorted(
+        (
+            BadRow(first_line + int(position), name, reason)
+            for positions, name, reason in reasons
+            for position in positions
+        ),
+        key=lambda bad: bad.line,
+    )
+    lines = np.arange(first_line, first_line + total)
+    if not good.all():
+        keep = pa.array(good)
+        column = {name: values.filter(keep) for name, values in column.items()}
+        months, longitude, latitude, lines = months[good], longitude[good], latitude[good], lines[good]
+    # The row's identity, as ``RowKeys`` builds it from the text: its Crime ID, or for an ASB
+    # row "asb:" and the identifying fields joined by U+001F.
+    text = {name: pc.cast(column[name], pa.string()) for name in KEY_COLUMNS}
+    fields = pc.binary_join_element_wise(*(text[name] for name in KEY_COLUMNS), "\x1f")
+    crime_id = column["Crime ID"]
+    identity = pc.if_else(pc.equal(crime_id, ""), pc.binary_join_element_wise("asb:", fields, ""), crime_id)
+    return StreetChunk(
+        lines=lines.tolist(),
+        crime_id=crime_id.to_pylist(),
+        month=months.tolist(),
+        reported_by=_as_list(column["Reported by"]),
+        falls_within=_as_list(column["Falls within"]),
+        longitude=longitude,
+        latitude=latitude,
+        location=_as_list(column["Location"]),
+        lsoa_code=_as_list(column["LSOA code"]),
+        lsoa_name=_as_list(column["LSOA name"]),
+        crime_type=_as_list(column["Crime type"]),
+        last_outcome=_as_list(column["Last outcome category"]),
+        row_key=keys.keys_of(identity.cast(pa.binary()).to_pylist()),
+        rows_read=total,
+        bad_rows=bad_rows,
+    )
+
+
+def _street_chunk_csv(header: Header, block: bytes, first_line: int, keys: RowKeys) -> StreetChunk:
+    try:
+        text = block.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise FileRefused(
+            "The file is not UTF-8 text (it may have been saved in another encoding); "
+            "police.uk files are UTF-8 CSV.",
+            line=first_line + block.count(b"\n", 0, error.start),
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    try:
+        for row in reader:
+            rows.append(row)
+            lines.append(first_line - 1 + reader.line_num)
+    except csv.Error as error:
+        raise FileRefused(
+            f"The file is not valid CSV: {error}.", line=first_line - 1 + reader.line_num
+        ) from error
+    return _street_chunk(header, rows, lines, keys)
+
+
+def _unterminated(block: bytes) -> bool:
+    """Whether the block ends inside a quoted field (a value with a line break in it)."""
+    try:
+        for _ in csv.reader(io.StringIO(block.decode("utf-8", errors="replace"), newline=""), strict=True):
+            pass
+    except csv.Error as error:
+        return "unexpected end of data" in str(error)
+    return False
 
 
 def outcomes_chunks(
