@@ -5,6 +5,7 @@ Open Government Licence v3.0).
 """
 
 import csv
+import hashlib
 import io
 import json
 import zipfile
@@ -454,4 +455,66 @@ def test_the_counts_kept_while_importing_are_the_incidents_counts(city, monkeypa
 
     # then only the new rows are added, and the counts still match the incidents
     assert run.duplicates == 300 and run.imported == len(overlapping) - 300
+    assert _stored_counts() == _counts_from_incidents()
+
+
+def test_a_file_whose_stored_rows_come_after_its_first_chunk_adds_only_its_new_rows(
+    city, monkeypatch, tmp_path
+):
+    # given a month stored, and a file that starts with new rows and goes on into that month's
+    # rows (on PostgreSQL the first chunks go straight in by COPY, and the first chunk that meets
+    # a stored row goes the slower way)
+    import functools
+
+    monkeypatch.setattr(
+        services.police_uk,
+        "street_chunks",
+        functools.partial(services.police_uk.street_chunks, chunk_rows=100),
+    )
+    _import(COL_2024_01)
+    before = Incident.objects.count()
+    overlapping = _rows(COL_2013_06) + _rows(COL_2024_01)[:300]
+    mixed = tmp_path / "new-then-stored-street.csv"
+    with mixed.open("w", newline="", encoding="utf-8") as opened:
+        writer = csv.DictWriter(opened, fieldnames=list(overlapping[0].keys()))
+        writer.writeheader()
+        writer.writerows(overlapping)
+
+    # when it is imported
+    [run] = _import(mixed)
+
+    # then only its new rows are added, once, and counted once, and the report says so
+    new = len(overlapping) - 300
+    assert run.status == ImportRun.Status.DONE
+    assert (run.imported, run.duplicates, run.rows_read) == (new, 300, len(overlapping))
+    assert Incident.objects.count() == before + new
+    assert _stored_counts() == _counts_from_incidents()
+    assert run.content_hash == hashlib.sha256(mixed.read_bytes()).hexdigest()
+
+
+def test_a_file_whose_forces_first_appear_in_later_chunks_is_imported_whole(monkeypatch, tmp_path):
+    # given a file of two forces, the second first met several chunks in, imported in chunks of
+    # 100 rows
+    import functools
+
+    monkeypatch.setattr(
+        services.police_uk,
+        "street_chunks",
+        functools.partial(services.police_uk.street_chunks, chunk_rows=100),
+    )
+    rows = _rows(COL_2013_06) + _rows(LEICS_2013)
+    both = tmp_path / "two-forces-street.csv"
+    with both.open("w", newline="", encoding="utf-8") as opened:
+        writer = csv.DictWriter(opened, fieldnames=list(rows[0].keys()))
+        writer.writeheader()
+        writer.writerows(rows)
+
+    # when it is imported
+    [run] = _import(both)
+
+    # then every row is in, under its own force, and counted
+    assert run.status == ImportRun.Status.DONE and run.imported == len(rows)
+    assert len({row["Reported by"] for row in rows}) == 2
+    assert Incident.objects.values("source").distinct().count() == 2
+    assert Incident.objects.count() == len(rows)
     assert _stored_counts() == _counts_from_incidents()
