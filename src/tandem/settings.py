@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "tandem.problems",
     "tandem.strategy",
     "tandem.actionplans",
+    "tandem.cases",
     "tandem.community",
     "tandem.open311",
 ]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "tandem.cases"
+    label = "cases"
+    verbose_name = "People at risk: cases and information sharing"
