@@ -260,6 +260,84 @@ def _plan_args(cast: Cast) -> dict[str, dict[str, object]]:
     return names
 
 
+def _case_args(cast: Cast) -> dict[str, dict[str, object]]:
+    """An agreement in force between the police and a council, a case under it with a person, a
+    task and an intervention. Nobody in the cast is agency staff, so every case page is "not
+    found" for all of them (tests/cases/ covers the staff who may open it)."""
+    import datetime as dt
+
+    from tandem.cases import services
+    from tandem.cases.audit import Actor
+    from tandem.cases.models import InterventionType, Purpose
+    from tests.factories import make_organisation
+
+    council = make_organisation(name="Castleford Council", sector="local_authority")
+    actor = Actor(user=cast.administrator)
+    purpose = Purpose.objects.get(slug="vulnerable-adults")
+    today = dt.date.today()
+    agreement = services.agreement_create(
+        partnership=cast.partnership,
+        purposes=[purpose],
+        organisations=[cast.police, council],
+        actor=actor,
+        title="Vulnerable adults sharing agreement",
+        purpose="Protecting people targeted by scams",
+        data_categories="Names, addresses",
+        starts_on=today - dt.timedelta(days=30),
+        expires_on=today + dt.timedelta(days=365),
+        review_on=today + dt.timedelta(days=180),
+    )
+    for organisation in (cast.police, council):
+        services.agreement_sign(
+            agreement=agreement, organisation=organisation, signer_name="A Signer", actor=actor
+        )
+    case = services.case_open(
+        agreement=agreement, purpose=purpose, title="Scam target", lead_organisation=cast.police, actor=actor
+    )
+    link = services.case_subject_add(case=case, role="vulnerable", name="Edna Example", actor=actor)
+    task = services.task_create(
+        case=case,
+        organisation=cast.police,
+        description="Visit",
+        due_on=today + dt.timedelta(days=7),
+        actor=actor,
+    )
+    intervention = services.intervention_record(
+        case=case,
+        type=InterventionType.objects.get(slug="target-hardening"),
+        organisation_id=cast.police.pk,
+        actor=actor,
+    )
+    on_case = {"pk": case.pk}
+    names = {
+        "agreement-detail": {"pk": agreement.pk},
+        "agreement-edit": {"pk": agreement.pk},
+        "agreement-sign": {"pk": agreement.pk},
+        "agreement-document": {"pk": agreement.pk},
+        "subject-remove": {"pk": case.pk, "link_pk": link.pk},
+        "subject-access": {"pk": case.pk, "subject_pk": link.subject_id},
+        "task-done": {"pk": task.pk},
+        "task-cancel": {"pk": task.pk},
+        "intervention-outcome": {"pk": intervention.pk},
+        "problem-unlink": {"pk": case.pk, "problem_pk": 1},
+    }
+    for name in (
+        "case-detail",
+        "case-edit",
+        "case-status",
+        "subject-add",
+        "agency-add",
+        "risk-add",
+        "entry-add",
+        "task-add",
+        "intervention-add",
+        "problem-link",
+        "agenda-add",
+    ):
+        names[name] = on_case
+    return {f"cases:{name}": kwargs for name, kwargs in names.items()}
+
+
 def _args(cast: Cast) -> dict[str, dict[str, object]]:
     """URL keyword arguments for each URL name that takes them."""
     group = {"slug": cast.group.slug}
@@ -287,6 +365,7 @@ def _args(cast: Cast) -> dict[str, dict[str, object]]:
         **_open311_args(cast),
         **_survey_args(cast),
         **_neighbourhood_args(cast),
+        **_case_args(cast),
     }
 
 
@@ -469,6 +548,36 @@ def _generic_import_args() -> dict[str, dict[str, object]]:
 
 
 EXPECTED: dict[str, tuple[int, ...]] = {
+    # People at risk (cases): nobody in the cast is agency staff, so every case is "not found"
+    # (and the attempt audited); tests/cases/ walks the staff who may open them.
+    "cases:caseload": OFFICERS,
+    "cases:case-list": OFFICERS,
+    "cases:case-open": (302, 403, 403, 403, 403),
+    "cases:case-detail": (302, 404, 404, 404, 404),
+    "cases:case-edit": (302, 404, 404, 404, 404),
+    "cases:case-status": (302, 404, 404, 404, 404),
+    "cases:subject-add": (302, 404, 404, 404, 404),
+    "cases:subject-access": (302, 404, 404, 404, 404),
+    "cases:agency-add": (302, 404, 404, 404, 404),
+    "cases:risk-add": (302, 404, 404, 404, 404),
+    "cases:entry-add": (302, 404, 404, 404, 404),
+    "cases:task-add": (302, 404, 404, 404, 404),
+    "cases:task-cancel": (302, 404, 404, 404, 404),
+    "cases:intervention-add": (302, 404, 404, 404, 404),
+    "cases:intervention-outcome": (302, 404, 404, 404, 404),
+    "cases:problem-link": (302, 404, 404, 404, 404),
+    "cases:agenda-add": (302, 404, 404, 404, 404),
+    "cases:subject-remove": POST_ONLY,
+    "cases:task-done": POST_ONLY,
+    "cases:problem-unlink": POST_ONLY,
+    "cases:agreement-list": OFFICERS,
+    "cases:agreement-detail": OFFICERS,
+    "cases:agreement-create": ADMINISTRATORS,
+    "cases:agreement-edit": ADMINISTRATORS,
+    "cases:agreement-sign": (302, 403, 403, 403, 200),
+    "cases:agreement-document": (302, 403, 403, 404, 404),
+    "cases:audit-log": (302, 403, 403, 403, 403),
+    "cases:audit-csv": (302, 403, 403, 403, 403),
     # Neighbourhood pages, events, updates, newsletters (community). Writing is for the group's
     # organisers (chair, vice-chair, note taker) and officers: tests/community/ checks organisers.
     "community:neighbourhood-finder": OPEN,
@@ -706,6 +815,7 @@ def _tandem_names() -> list[str]:
         "evidence:",
         "community:",
         "open311:",
+        "cases:",
     )
     return sorted({name for name, _ in _named_patterns() if name.startswith(tandem_namespaces)})
 
