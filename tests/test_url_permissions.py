@@ -266,6 +266,8 @@ def _case_args(cast: Cast) -> dict[str, dict[str, object]]:
     found" for all of them (tests/cases/ covers the staff who may open it)."""
     import datetime as dt
 
+    from django.utils import timezone
+
     from tandem.cases import services
     from tandem.cases.audit import Actor
     from tandem.cases.models import InterventionType, Purpose
@@ -274,7 +276,7 @@ def _case_args(cast: Cast) -> dict[str, dict[str, object]]:
     council = make_organisation(name="Castleford Council", sector="local_authority")
     actor = Actor(user=cast.administrator)
     purpose = Purpose.objects.get(slug="vulnerable-adults")
-    today = dt.date.today()
+    today = timezone.localdate()
     agreement = services.agreement_create(
         partnership=cast.partnership,
         purposes=[purpose],

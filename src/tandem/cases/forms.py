@@ -84,11 +84,7 @@ class AgreementForm(GovukMessages, forms.Form):
         label="Signed agreement (optional)",
         required=False,
         help_text="A PDF or Word (.docx) file up to 10 MB.",
-        widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".pdf,.docx,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-            }
-        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx"}),
     )
 
     def __init__(self, *args, agreement: Agreement | None = None, **kwargs):

@@ -692,10 +692,6 @@ class AuditEntry(models.Model):
             f"{self.at:%Y-%m-%d %H:%M} {self.user_label}: {self.get_action_display()} {self.case_reference}"
         )
 
-    @property
-    def case_reference(self) -> str:
-        return f"CASE-{self.case_number:05d}" if self.case_number else ""
-
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None and not kwargs.get("force_insert"):
             raise PermissionError("Audit entries cannot be changed.")
@@ -703,3 +699,7 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit entries cannot be deleted.")
+
+    @property
+    def case_reference(self) -> str:
+        return f"CASE-{self.case_number:05d}" if self.case_number else ""

@@ -593,7 +593,8 @@ def intervention_set_outcome(
         action=Action.CHANGE,
         case=intervention.case,
         obj=intervention,
-        description=f"Recorded the outcome of {intervention.type}: {intervention.get_outcome_display().lower()}",
+        description=f"Recorded the outcome of {intervention.type}: "
+        f"{intervention.get_outcome_display().lower()}",
     )
     return intervention
 
@@ -627,7 +628,8 @@ def case_set_status(
         if open_tasks:
             errors["status"] = (
                 f"The case has {open_tasks} open task{'s' if open_tasks != 1 else ''}: mark "
-                f"{'each' if open_tasks != 1 else 'it'} done, or cancel it with a reason, before closing the case."
+                f"{'each' if open_tasks != 1 else 'it'} done, or cancel it with a reason, "
+                "before closing the case."
             )
         if closure_reason not in Case.ClosureReason.values:
             errors["closure_reason"] = "Select why the case is being closed."
@@ -657,7 +659,8 @@ def case_set_status(
         action=Action.STATUS,
         case=case,
         obj=change,
-        description=f"Changed status from {change.get_from_status_display().lower()} to {change.get_to_status_display().lower()}",
+        description=f"Changed status from {change.get_from_status_display().lower()} "
+        f"to {change.get_to_status_display().lower()}",
     )
     return change
 
@@ -799,7 +802,8 @@ def case_apply_retention(*, case: Case, actor: Actor) -> str:
             action=entry_action,
             case_number=number,
             partnership_id=partnership_id,
-            description=f"{reference} closed on {closed:%-d %B %Y}; retention period of {months} months ended: "
+            description=f"{reference} closed on {closed:%-d %B %Y}; retention period of {months} months "
+            "ended: "
             f"{'anonymised' if entry_action == Action.ANONYMISE else 'deleted'}",
         )
     return entry_action

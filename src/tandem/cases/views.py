@@ -515,7 +515,8 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
     lead = ""
     if open_tasks:
         lead = (
-            f"The case has {open_tasks} open task{'s' if open_tasks != 1 else ''}. It cannot be closed until each is "
+            f"The case has {open_tasks} open task{'s' if open_tasks != 1 else ''}. "
+            "It cannot be closed until each is "
             "done or cancelled with a reason."
         )
     return _case_form(request, access, form, "Change the case's status", lead=lead)
