@@ -142,6 +142,13 @@ class AgreementForm(GovukMessages, forms.Form):
             submit="Save the agreement",
         )
 
+    def clean_organisations(self):
+        organisations = self.cleaned_data["organisations"]
+        if len(organisations) < 2:
+            # The service checks it too; here it shows with the form's other errors at once.
+            raise ValidationError("An agreement needs at least two signatory organisations.")
+        return organisations
+
     def clean_document(self):
         document = self.cleaned_data.get("document")
         if document:

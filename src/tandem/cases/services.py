@@ -430,7 +430,8 @@ def risk_assessment_record(
     assessment = RiskAssessment(
         case=case,
         questionnaire=questionnaire,
-        answers={str(pk): True for pk in sorted(yes_ids)},
+        # Every question's answer, so an assessment with no "yes" (standard risk) is recorded too.
+        answers={str(pk): pk in yes_ids for pk in sorted(known)},
         score=score,
         level=level,
         assessed_on=assessed_on,

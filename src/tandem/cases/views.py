@@ -930,13 +930,14 @@ def _audit_entries(request):
 def audit_log(request: HttpRequest) -> HttpResponse:
     """Data protection officers: search the case audit log by user, case, action and dates."""
     form, entries, filters = _audit_entries(request)
-    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
+    # Logged before the page is counted, so the count and the rows shown agree.
     audit_record(
         actor=Actor.from_request(request),
         action=Action.SEARCH_LOG,
         description="Searched the audit log"
         + (f": {', '.join(f'{k}={v}' for k, v in filters.items() if v)}" if filters else ""),
     )
+    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return _private(
