@@ -19,6 +19,7 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.meetings.models import Meeting
 from tandem.partnership.models import Organisation, Partnership
+from tandem.problems.models import Problem
 
 from . import services
 from .audit import Actor
@@ -289,6 +290,13 @@ def _scams_case(partnership, agreement, orgs, people) -> Case:
     )
     if meeting is not None:
         services.case_agenda_add(case=case, meeting=meeting, organisation_id=council.pk, actor=actor)
+    problem = (
+        Problem.objects.filter(partnership=partnership, title__icontains="scam", merged_into__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+    if problem is not None:  # its page then lists the case to the demo officer, and to nobody else
+        services.case_problem_link(case=case, problem=problem, actor=actor)
     return case
 
 

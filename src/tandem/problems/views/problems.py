@@ -203,7 +203,7 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "similar": similar,
             "next_statuses": services.allowed_next_statuses(problem),
             "evidence": selectors.problem_evidence(problem),
-            "panels": problem_panels(problem, is_insider=access.is_insider),
+            "panels": problem_panels(problem, is_insider=access.is_insider, user=request.user),
         },
     )
 
