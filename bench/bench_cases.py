@@ -166,6 +166,7 @@ def main() -> int:
         (f"caseload, {args.cases + 1} open cases", "/cases/", officer, True),
         ("case list, first 50", "/cases/all/", officer, True),
         (f"case page, {args.entries} timeline entries", big.get_absolute_url(), officer, True),
+        ("the same, ?timeline=all", big.get_absolute_url() + "?timeline=all", officer, True),
         ("case list searched by name", "/cases/all/?q=Person+7-1", officer, True),
     ]
     per_case = args.budget / len(listed)

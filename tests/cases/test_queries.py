@@ -107,3 +107,19 @@ def test_the_audit_log_does_not_grow_with_its_entries(client, cc, django_assert_
     _open_cases(cc, 5)
     with django_assert_max_num_queries(few):
         assert client.get("/cases/audit/", HTTP_HOST="localhost").status_code == 200
+
+
+def test_a_long_timeline_shows_the_newest_entries_and_links_to_them_all(client, cc):
+    actor = Actor(user=cc.signatory)
+    for n in range(105):
+        services.timeline_entry_add(
+            case=cc.case, text=f"Entry number {n:03d}", organisation_id=cc.police.pk, actor=actor
+        )
+    client.force_login(cc.signatory)
+    page = client.get(cc.case.get_absolute_url(), HTTP_HOST="localhost").content.decode()
+    assert "Entry number 104" in page and "Entry number 000" not in page
+    assert "Show all 105 entries" in page
+    everything = client.get(
+        cc.case.get_absolute_url() + "?timeline=all", HTTP_HOST="localhost"
+    ).content.decode()
+    assert "Entry number 000" in everything and "Show all" not in everything

@@ -60,6 +60,7 @@ class CasePage:
     agenda_links: list[CaseAgendaItem]
     open_tasks: int = 0
     hidden_entries: int = 0
+    timeline_more: bool = False  # entries beyond the limit, not shown
     extra: dict = field(default_factory=dict)
 
 
@@ -126,6 +127,7 @@ def case_page(access: CaseAccess, *, timeline_limit: int | None = TIMELINE_PAGE)
         agenda_links=list(case.agenda_links.select_related("item", "item__meeting", "item__meeting__group")),
         open_tasks=sum(1 for task in tasks if task.status == Task.Status.OPEN),
         hidden_entries=hidden,
+        timeline_more=bool(timeline_limit) and visible_total > timeline_limit,
     )
 
 

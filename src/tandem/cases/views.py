@@ -193,7 +193,9 @@ def case_open(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff with standing on the case (see access.py); 404 for everyone else. Logged."""
     access = _case(request, pk)
-    page = selectors.case_page(access)
+    # The newest entries by default; ?timeline=all for the whole history.
+    everything = request.GET.get("timeline") == "all"
+    page = selectors.case_page(access, timeline_limit=None if everything else selectors.TIMELINE_PAGE)
     audit_record(
         actor=Actor.from_request(request), action=Action.VIEW, case=access.case, description="Viewed the case"
     )
