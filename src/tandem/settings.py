@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "tandem.actionplans",
     "tandem.community",
     "tandem.open311",
+    "tandem.accountability",
 ]
 
 MIDDLEWARE = [
