@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from tandem.actionplans.forms import lead_organisations
 from tandem.partnership.forms import DateField, GovukMessages
 from tandem.partnership.models import Group, Organisation, Partnership, Person
 from tandem.places.models import Area
@@ -355,7 +356,8 @@ class ReviewForm(GovukMessages, forms.Form):
 
     def __init__(self, *args, partnership: Partnership, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["panel"].queryset = Organisation.objects.order_by("name")
+        # Agencies represented in the partnership's groups: a recommendation's lead must be one.
+        self.fields["panel"].queryset = lead_organisations(partnership)
         self.fields["panel"].error_messages["required"] = "Choose the agencies on the review panel"
         self.fields["group"].queryset = Group.objects.filter(partnership=partnership).order_by("name")
         self.fields["group"].empty_label = "None yet"
@@ -391,7 +393,10 @@ class MeetingForm(GovukMessages, forms.Form):
 class RecordForm(GovukMessages, forms.Form):
     held_on = DateField(label="Date the review was held")
     findings = forms.CharField(
-        label="What the review found", max_length=Application.MAX_TEXT, widget=forms.Textarea
+        label="What the review found",
+        max_length=Application.MAX_TEXT,
+        widget=forms.Textarea,
+        help_text="What the agencies had done, what they had not, and why.",
     )
 
     def __init__(self, *args, **kwargs):
