@@ -315,6 +315,8 @@ def _case_review_args(cast: Cast) -> dict[str, dict[str, object]]:
     names = {
         "applied": {"token": application.token},
         "settings": {"slug": cast.partnership.slug},
+        "figures-year": {"slug": cast.partnership.slug, "year": today.year},
+        "figures-csv": {"slug": cast.partnership.slug, "year": today.year},
     }
     for name in (
         "application-detail",
@@ -624,6 +626,9 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "accountability:letter-pdf": OFFICERS,
     "accountability:letter-docx": OFFICERS,
     "accountability:settings": ADMINISTRATORS,
+    "accountability:figures": OPEN,
+    "accountability:figures-year": OPEN,
+    "accountability:figures-csv": OPEN,
     "community:report-create": OPEN,
     "community:report-sent": OPEN,
     "community:report-follow": OPEN,

@@ -2,6 +2,8 @@
 application page, threshold decision, status changes and review, the outcome letter, and the
 administrators' settings. Views parse, check access, call a service and render."""
 
+import csv
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict, ErrorList
@@ -11,7 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.community.ratelimit import client_ip, rate_limit_hit
 from tandem.partnership.access import access_partnership_for_user, officer_required
+from tandem.partnership.models import Partnership
 
+from . import figures as published
 from . import letters, selectors, services
 from .access import access_application_for_user, require_settings_access
 from .forms import (
@@ -503,3 +507,49 @@ def settings_edit(request: HttpRequest, slug: str) -> HttpResponse:
         {"form": form, "partnership": partnership, "placeholders": sorted(LETTER_PLACEHOLDERS.items())},
         status=status,
     )
+
+
+# --- Published figures (public) -------------------------------------------------------------------
+
+
+def _figures_partnership(request: HttpRequest, slug: str, year: int):
+    if not 2014 <= year <= 2200:  # the Case Review began with the 2014 Act
+        raise Http404("No figures for that year")
+    return access_partnership_for_user(request.user, slug)
+
+
+def figures(request: HttpRequest) -> HttpResponse:
+    """Public: each partnership's years of published figures."""
+    rows = [
+        {"partnership": partnership, "years": published.figure_years(partnership)}
+        for partnership in Partnership.objects.order_by("name").only("pk", "name", "slug")
+    ]
+    return render(request, "accountability/figures.html", {"partnerships": rows})
+
+
+def figures_year(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """Public: one year's counts, as a chart and a table. No personal data."""
+    partnership = _figures_partnership(request, slug, year)
+    rows = published.year_figures(partnership, year)
+    return render(
+        request,
+        "accountability/figures_year.html",
+        {
+            "partnership": partnership,
+            "year": year,
+            "figures": rows,
+            "chart": published.figures_chart(rows),
+            "years": published.figure_years(partnership),
+        },
+    )
+
+
+def figures_csv(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    partnership = _figures_partnership(request, slug, year)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="case-reviews-{partnership.slug}-{year}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["partnership", "year", "measure", "number"])
+    for figure in published.year_figures(partnership, year):
+        writer.writerow([partnership.name, year, figure.label, figure.value])
+    return response
