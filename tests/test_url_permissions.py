@@ -311,8 +311,20 @@ def _case_review_args(cast: Cast) -> dict[str, dict[str, object]]:
     services.threshold_decide(
         application=application, met=False, decided_on=today, reason="One incident", by=cast.officer
     )
+    call = services.call_refer(ward=cast.neighbourhood, councillor_name="Cllr Example", matter="Speeding")
+    services.call_decide(call=call, accept=True, decided_on=today, reason="In scope")
+    services.call_report(
+        call=call,
+        report="Report",
+        reported_on=today,
+        recommendations=[{"organisation": cast.police, "text": "Enforce the limit"}],
+    )
     on_application = {"pk": application.pk}
     names = {
+        "call-detail": {"pk": call.pk},
+        "call-decide": {"pk": call.pk},
+        "call-report": {"pk": call.pk},
+        "call-response": {"pk": call.recommendations.get().pk},
         "applied": {"token": application.token},
         "settings": {"slug": cast.partnership.slug},
         "figures-year": {"slug": cast.partnership.slug, "year": today.year},
@@ -627,6 +639,12 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "accountability:letter-docx": OFFICERS,
     "accountability:settings": ADMINISTRATORS,
     "accountability:figures": OPEN,
+    "accountability:call-list": OFFICERS,
+    "accountability:call-create": OFFICERS,
+    "accountability:call-detail": OFFICERS,
+    "accountability:call-decide": OFFICERS_POST,
+    "accountability:call-report": OFFICERS_POST,
+    "accountability:call-response": OFFICERS_POST,
     "accountability:figures-year": OPEN,
     "accountability:figures-csv": OPEN,
     "community:report-create": OPEN,

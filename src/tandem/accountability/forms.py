@@ -482,3 +482,120 @@ class EscalationOutcomeForm(GovukMessages, forms.Form):
 
     def clean_outcome_on(self):
         return self.cleaned_data.get("outcome_on") or timezone.localdate()
+
+
+# --- Councillor Call for Action ---------------------------------------------------------------------
+
+
+class CallForm(GovukMessages, forms.Form):
+    councillor_name = forms.CharField(label="Ward councillor", max_length=150)
+    councillor_email = forms.EmailField(label="Councillor's email (optional)", required=False, max_length=254)
+    ward = forms.ModelChoiceField(label="Ward or neighbourhood", queryset=Area.objects.none())
+    matter = forms.CharField(
+        label="The local crime and disorder matter",
+        max_length=Application.MAX_TEXT,
+        widget=forms.Textarea,
+        help_text="What the matter is, whom it affects, and what has been tried.",
+    )
+    referred_on = DateField(label="Date referred", required=False, help_text="Leave blank for today")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ward"].queryset = covered_areas()
+        self.fields["ward"].empty_label = "Choose the ward"
+        self.helper = _helper(
+            Field.text("councillor_name"),
+            Field.text("councillor_email", field_width=20),
+            Field.select("ward"),
+            Field.textarea("matter", rows=6),
+            Field("referred_on"),
+            submit="Refer to the committee",
+        )
+
+
+class CallDecisionForm(GovukMessages, forms.Form):
+    accept = forms.TypedChoiceField(
+        label="The committee's decision",
+        choices=[("yes", "Accept: the committee will consider it"), ("no", "Decline")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    decided_on = DateField(label="Date of the decision", required=False, help_text="Leave blank for today")
+    reason = forms.CharField(label="Reasons", max_length=Application.MAX_TEXT, widget=forms.Textarea)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accept"].error_messages["required"] = "Select the committee's decision"
+        self.helper = _helper(
+            Field.radios("accept", legend_size=Size.SMALL),
+            Field("decided_on"),
+            Field.textarea("reason", rows=3),
+            submit="Record the decision",
+        )
+
+    def clean_decided_on(self):
+        return self.cleaned_data.get("decided_on") or timezone.localdate()
+
+
+class CallReportForm(GovukMessages, forms.Form):
+    """The report and up to ``ROWS`` recommendations, each to one responsible authority."""
+
+    ROWS = 4
+    report = forms.CharField(label="The committee's report", max_length=20000, widget=forms.Textarea)
+    reported_on = DateField(label="Date of the report", required=False, help_text="Leave blank for today")
+
+    def __init__(self, *args, partnership: Partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        rows = []
+        for index in range(1, self.ROWS + 1):
+            self.fields[f"organisation_{index}"] = forms.ModelChoiceField(
+                label=f"Recommendation {index}: to", queryset=lead_organisations(partnership), required=False
+            )
+            self.fields[f"organisation_{index}"].empty_label = "Choose the responsible authority"
+            self.fields[f"text_{index}"] = forms.CharField(
+                label=f"Recommendation {index}", max_length=2000, required=False, widget=forms.Textarea
+            )
+            rows += [Field.select(f"organisation_{index}"), Field.textarea(f"text_{index}", rows=2)]
+        self.helper = _helper(
+            Field.textarea("report", rows=8),
+            Field("reported_on"),
+            Fieldset(*rows, legend="Recommendations", legend_size=Size.MEDIUM),
+            submit="Record the report",
+        )
+
+    def clean_reported_on(self):
+        return self.cleaned_data.get("reported_on") or timezone.localdate()
+
+    def clean(self):
+        data = super().clean()
+        for index in range(1, self.ROWS + 1):
+            organisation, text = data.get(f"organisation_{index}"), (data.get(f"text_{index}") or "").strip()
+            if organisation and not text:
+                self.add_error(f"text_{index}", f"Enter recommendation {index}")
+            elif text and not organisation:
+                self.add_error(f"organisation_{index}", f"Choose whom recommendation {index} is to")
+        if not self.errors and not self.recommendations():
+            self.add_error("organisation_1", "Give at least one recommendation to a responsible authority")
+        return data
+
+    def recommendations(self) -> list[dict]:
+        data = self.cleaned_data
+        return [
+            {"organisation": data[f"organisation_{i}"], "text": data[f"text_{i}"]}
+            for i in range(1, self.ROWS + 1)
+            if data.get(f"organisation_{i}") and (data.get(f"text_{i}") or "").strip()
+        ]
+
+
+class CallResponseForm(GovukMessages, forms.Form):
+    response = forms.CharField(label="The response", max_length=Application.MAX_TEXT, widget=forms.Textarea)
+    responded_on = DateField(label="Date of the response", required=False, help_text="Leave blank for today")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.textarea("response", rows=3), Field("responded_on"), submit="Record the response"
+        )
+
+    def clean_responded_on(self):
+        return self.cleaned_data.get("responded_on") or timezone.localdate()

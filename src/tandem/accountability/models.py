@@ -323,3 +323,60 @@ class Dissatisfaction(models.Model):
             errors["outcome_on"] = "The date of the outcome cannot be before the date escalated"
         if errors:
             raise ValidationError(errors)
+
+
+class CouncillorCall(models.Model):
+    """A Councillor Call for Action: a ward councillor refers a local crime and disorder matter
+    to the crime and disorder scrutiny committee (Police and Justice Act 2006, s19)."""
+
+    class Status(models.TextChoices):
+        REFERRED = "referred", "Referred: committee to decide"
+        ACCEPTED = "accepted", "Accepted: committee considering"
+        DECLINED = "declined", "Declined"
+        REPORTED = "reported", "Reported: responses awaited"
+        CLOSED = "closed", "Closed"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="councillor_calls")
+    reference = models.CharField(max_length=20, unique=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.REFERRED)
+    councillor_name = models.CharField("councillor", max_length=150)
+    councillor_email = models.EmailField("councillor's email", max_length=254, blank=True)
+    ward = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="councillor_calls")
+    matter = models.TextField("the local crime and disorder matter", max_length=Application.MAX_TEXT)
+    referred_on = models.DateField(default=timezone.localdate)
+    decision_on = models.DateField(null=True, blank=True)
+    decision_reason = models.TextField(max_length=Application.MAX_TEXT, blank=True)
+    report = models.TextField("the committee's report", max_length=20000, blank=True)
+    reported_on = models.DateField(null=True, blank=True)
+    responses_due_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-referred_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.reference or f"Councillor Call for Action {self.pk}"
+
+
+class CallRecommendation(models.Model):
+    """A recommendation of the committee's report to one responsible authority, and its response."""
+
+    call = models.ForeignKey(CouncillorCall, on_delete=models.CASCADE, related_name="recommendations")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField("recommendation", max_length=2000)
+    response = models.TextField(max_length=Application.MAX_TEXT, blank=True)
+    responded_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"Recommendation of {self.call} to {self.organisation}"
+
+    def is_overdue(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        due = self.call.responses_due_on
+        return self.responded_on is None and due is not None and due < today

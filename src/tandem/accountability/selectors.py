@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from .models import Application, Review
+from .models import Application, CouncillorCall, Review
 
 
 def application_list(*, status: str = "", partnership_id: int | None = None) -> QuerySet[Application]:
@@ -32,7 +32,13 @@ def application_review(application: Application) -> Review | None:
     )
 
 
-def overdue_q() -> Q:
-    from django.utils import timezone
-
-    return Q(decision_on__isnull=True, due_on__lt=timezone.localdate())
+def call_list() -> QuerySet[CouncillorCall]:
+    """Councillor Calls for Action, newest first, with how many responses are still awaited."""
+    return (
+        CouncillorCall.objects.select_related("ward", "partnership")
+        .defer("ward__boundary", "matter", "report", "decision_reason")
+        .annotate(
+            recommendation_count=Count("recommendations"),
+            waiting=Count("recommendations", filter=Q(recommendations__responded_on__isnull=True)),
+        )
+    )

@@ -20,8 +20,10 @@ from tandem.places.models import Area
 from .deadlines import add_working_days
 from .models import (
     Application,
+    CallRecommendation,
     CaseReviewSettings,
     Complaint,
+    CouncillorCall,
     Dissatisfaction,
     Recommendation,
     Review,
@@ -484,3 +486,130 @@ def settings_update(*, case_settings: CaseReviewSettings, data: dict, by=None) -
     case_settings.full_clean()
     case_settings.save(update_fields=[name for name in fields if name in data])
     return case_settings
+
+
+# --- Councillor Call for Action -------------------------------------------------------------------
+
+C = CouncillorCall.Status
+CALL_TRANSITIONS: dict[str, set[str]] = {
+    C.REFERRED: {C.ACCEPTED, C.DECLINED},
+    C.ACCEPTED: {C.REPORTED},
+    C.REPORTED: {C.CLOSED},
+    C.DECLINED: set(),
+    C.CLOSED: set(),
+}
+
+
+def _call_step(call: CouncillorCall, status: str) -> None:
+    if status not in CALL_TRANSITIONS[call.status]:
+        raise ValidationError(
+            f"A call that is “{call.get_status_display()}” cannot become "
+            f"“{CouncillorCall.Status(status).label}”."
+        )
+    call.status = status
+
+
+@transaction.atomic
+def call_refer(
+    *,
+    ward: Area,
+    councillor_name: str,
+    matter: str,
+    councillor_email: str = "",
+    referred_on: dt.date | None = None,
+    by=None,
+) -> CouncillorCall:
+    """A ward councillor's referral of a local crime and disorder matter to the committee."""
+    partnership = partnership_for_area(ward)
+    if partnership is None:
+        raise ValidationError({"ward": "Choose a ward that a Community Safety Partnership covers"})
+    referred_on = referred_on or timezone.localdate()
+    if referred_on > timezone.localdate():
+        raise ValidationError({"referred_on": "The date referred cannot be in the future"})
+    call = CouncillorCall(
+        partnership=partnership,
+        ward=ward,
+        councillor_name=councillor_name.strip(),
+        councillor_email=councillor_email.strip(),
+        matter=matter.strip(),
+        referred_on=referred_on,
+        created_by=_user(by),
+    )
+    call.full_clean(exclude=["reference"])
+    call.save()
+    call.reference = f"CCfA{referred_on.year}-{call.pk:04d}"
+    call.save(update_fields=["reference"])
+    return call
+
+
+@transaction.atomic
+def call_decide(
+    *, call: CouncillorCall, accept: bool, decided_on: dt.date, reason: str, by=None
+) -> CouncillorCall:
+    """The committee accepts the call for consideration or declines it, with its reasons."""
+    call = CouncillorCall.objects.select_for_update().get(pk=call.pk)
+    errors = {}
+    if decided_on < call.referred_on:
+        errors["decided_on"] = "The decision cannot be before the call was referred"
+    elif decided_on > timezone.localdate():
+        errors["decided_on"] = "The decision cannot be dated in the future"
+    if not reason.strip():
+        errors["reason"] = "Enter the committee's reasons"
+    if errors:
+        raise ValidationError(errors)
+    _call_step(call, C.ACCEPTED if accept else C.DECLINED)
+    call.decision_on = decided_on
+    call.decision_reason = reason.strip()
+    call.save(update_fields=["status", "decision_on", "decision_reason"])
+    return call
+
+
+@transaction.atomic
+def call_report(
+    *, call: CouncillorCall, report: str, reported_on: dt.date, recommendations: list[dict], by=None
+) -> CouncillorCall:
+    """The committee's report and its recommendations to the responsible authorities, whose
+    responses are due within the partnership's Councillor Call for Action response days."""
+    call = CouncillorCall.objects.select_for_update().get(pk=call.pk)
+    if not report.strip():
+        raise ValidationError({"report": "Enter the committee's report"})
+    if reported_on < (call.decision_on or call.referred_on) or reported_on > timezone.localdate():
+        raise ValidationError({"reported_on": "The report must be dated between the decision and today"})
+    if not recommendations:
+        raise ValidationError("Give at least one recommendation to a responsible authority")
+    _call_step(call, C.REPORTED)
+    call.report = report.strip()
+    call.reported_on = reported_on
+    call.responses_due_on = reported_on + dt.timedelta(days=settings_for(call.partnership).ccfa_response_days)
+    call.save(update_fields=["status", "report", "reported_on", "responses_due_on"])
+    rows = []
+    for data in recommendations:
+        row = CallRecommendation(call=call, organisation=data["organisation"], text=data["text"].strip())
+        row.full_clean()
+        rows.append(row)
+    CallRecommendation.objects.bulk_create(rows)
+    return call
+
+
+@transaction.atomic
+def call_response_record(
+    *, recommendation: CallRecommendation, response: str, responded_on: dt.date, by=None
+) -> CallRecommendation:
+    """A responsible authority's response to a recommendation; the last one closes the call."""
+    call = CouncillorCall.objects.select_for_update().get(pk=recommendation.call_id)
+    if call.status != C.REPORTED:
+        raise ValidationError("Responses are recorded once the committee has reported")
+    if recommendation.responded_on is not None:
+        raise ValidationError("This response has already been recorded")
+    if not response.strip():
+        raise ValidationError({"response": "Enter the response"})
+    if responded_on < call.reported_on or responded_on > timezone.localdate():
+        raise ValidationError({"responded_on": "The response must be dated between the report and today"})
+    recommendation.response = response.strip()
+    recommendation.responded_on = responded_on
+    recommendation.save(update_fields=["response", "responded_on"])
+    if not call.recommendations.filter(responded_on__isnull=True).exists():
+        _call_step(call, C.CLOSED)
+        call.closed_on = timezone.localdate()
+        call.save(update_fields=["status", "closed_on"])
+    return recommendation

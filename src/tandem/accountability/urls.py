@@ -27,5 +27,11 @@ urlpatterns = [
     path("case-reviews/<int:pk>/escalation-outcome/", views.escalation_outcome, name="escalation-outcome"),
     path("case-reviews/<int:pk>/letter.pdf", views.letter_pdf, name="letter-pdf"),
     path("case-reviews/<int:pk>/letter.docx", views.letter_docx, name="letter-docx"),
+    path("councillor-calls/", views.call_list, name="call-list"),
+    path("councillor-calls/new/", views.call_create, name="call-create"),
+    path("councillor-calls/<int:pk>/", views.call_detail, name="call-detail"),
+    path("councillor-calls/<int:pk>/decide/", views.call_decide, name="call-decide"),
+    path("councillor-calls/<int:pk>/report/", views.call_report, name="call-report"),
+    path("councillor-calls/responses/<int:pk>/", views.call_response, name="call-response"),
     path("partnership/<slug:slug>/case-review-settings/", views.settings_edit, name="settings"),
 ]

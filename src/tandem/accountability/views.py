@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict, ErrorList
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.community.ratelimit import client_ip, rate_limit_hit
@@ -20,6 +21,10 @@ from . import letters, selectors, services
 from .access import access_application_for_user, require_settings_access
 from .forms import (
     ApplicationForm,
+    CallDecisionForm,
+    CallForm,
+    CallReportForm,
+    CallResponseForm,
     ComplaintAddForm,
     DissatisfactionForm,
     EscalationOutcomeForm,
@@ -33,7 +38,7 @@ from .forms import (
     ThresholdDecisionForm,
     complaint_formset,
 )
-from .models import LETTER_PLACEHOLDERS, Application, Review
+from .models import LETTER_PLACEHOLDERS, Application, CallRecommendation, CouncillorCall, Review
 
 FORM_METHODS = require_http_methods(["GET", "HEAD", "POST"])
 APPLICATIONS_PER_IP = 5
@@ -553,3 +558,139 @@ def figures_csv(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     for figure in published.year_figures(partnership, year):
         writer.writerow([partnership.name, year, figure.label, figure.value])
     return response
+
+
+# --- Councillor Call for Action (officers: the committee's clerk records it) --------------------------
+
+
+def _call(user, pk: int) -> CouncillorCall:
+    call = (
+        CouncillorCall.objects.select_related("partnership", "ward")
+        .defer("ward__boundary")
+        .filter(pk=pk)
+        .first()
+    )
+    if call is None:
+        raise Http404("No such call")
+    return call
+
+
+@officer_required
+def call_list(request: HttpRequest) -> HttpResponse:
+    rows = list(selectors.call_list()[:LIST_LIMIT])
+    today = timezone.localdate()
+    for row in rows:
+        row.overdue = (
+            row.status == CouncillorCall.Status.REPORTED and row.responses_due_on < today and row.waiting
+        )
+    return render(request, "accountability/call_list.html", {"calls": rows})
+
+
+@officer_required
+@FORM_METHODS
+def call_create(request: HttpRequest) -> HttpResponse:
+    form = CallForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                call = services.call_refer(**form.cleaned_data, by=request.user)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, f"Councillor Call for Action {call.reference} recorded.")
+                return redirect("accountability:call-detail", pk=call.pk)
+        status = 400
+    return render(request, "accountability/call_form.html", {"form": form}, status=status)
+
+
+def _call_detail(request, call, *, status=200, **forms) -> HttpResponse:
+    S = CouncillorCall.Status
+    recommendations = list(call.recommendations.select_related("organisation"))
+    today = timezone.localdate()
+    for row in recommendations:
+        row.overdue = row.is_overdue(today)
+        if call.status == S.REPORTED and row.responded_on is None:
+            row.form = forms.get(f"response_{row.pk}") or CallResponseForm(prefix=f"r{row.pk}")
+    context = {
+        "call": call,
+        "recommendations": recommendations,
+        "overdue": any(r.overdue for r in recommendations),
+    }
+    if call.status == S.REFERRED:
+        context["decision_form"] = forms.get("decision_form") or CallDecisionForm()
+    if call.status == S.ACCEPTED:
+        context["report_form"] = forms.get("report_form") or CallReportForm(partnership=call.partnership)
+    context["any_errors"] = [form for form in forms.values() if form is not None and form.errors]
+    return render(request, "accountability/call_detail.html", context, status=status)
+
+
+@officer_required
+def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _call_detail(request, _call(request.user, pk))
+
+
+@officer_required
+@require_POST
+def call_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    call = _call(request.user, pk)
+    form = CallDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.call_decide(
+                call=call,
+                accept=form.cleaned_data["accept"],
+                decided_on=form.cleaned_data["decided_on"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "The committee's decision has been recorded.")
+            return redirect("accountability:call-detail", pk=call.pk)
+    return _call_detail(request, call, status=400, decision_form=form)
+
+
+@officer_required
+@require_POST
+def call_report(request: HttpRequest, pk: int) -> HttpResponse:
+    call = _call(request.user, pk)
+    form = CallReportForm(request.POST, partnership=call.partnership)
+    if form.is_valid():
+        try:
+            services.call_report(
+                call=call,
+                report=form.cleaned_data["report"],
+                reported_on=form.cleaned_data["reported_on"],
+                recommendations=form.recommendations(),
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "The report and its recommendations have been recorded.")
+            return redirect("accountability:call-detail", pk=call.pk)
+    return _call_detail(request, call, status=400, report_form=form)
+
+
+@officer_required
+@require_POST
+def call_response(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = get_object_or_404(CallRecommendation.objects.select_related("call"), pk=pk)
+    call = _call(request.user, recommendation.call_id)
+    form = CallResponseForm(request.POST, prefix=f"r{recommendation.pk}")
+    if form.is_valid():
+        try:
+            services.call_response_record(
+                recommendation=recommendation,
+                response=form.cleaned_data["response"],
+                responded_on=form.cleaned_data["responded_on"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "The response has been recorded.")
+            return redirect("accountability:call-detail", pk=call.pk)
+    return _call_detail(request, call, status=400, **{f"response_{recommendation.pk}": form})
