@@ -49,7 +49,10 @@ class ApplicationForm(GovukMessages, forms.Form):
     """The application itself: who applies, for whom, where and what has been happening."""
 
     relationship = forms.ChoiceField(
-        label="Who is applying?", choices=Application.Relationship.choices, initial="victim"
+        label="Who is applying?",
+        choices=Application.Relationship.choices,
+        initial="victim",
+        widget=forms.RadioSelect,
     )
     applicant_name = forms.CharField(label="Your full name", max_length=150)
     applicant_email = forms.EmailField(
@@ -109,6 +112,7 @@ class ApplicationForm(GovukMessages, forms.Form):
                 label="How the application came in",
                 choices=[c for c in Application.Via.choices if c[0] != Application.Via.WEB],
                 initial=Application.Via.PHONE,
+                widget=forms.RadioSelect,
             )
             self.fields["received_on"] = DateField(
                 label="Date received", required=False, help_text="Leave blank for today"
@@ -287,7 +291,7 @@ class ThresholdDecisionForm(GovukMessages, forms.Form):
 
 
 class StatusForm(GovukMessages, forms.Form):
-    status = forms.ChoiceField(label="New status", choices=())
+    status = forms.ChoiceField(label="New status", choices=(), widget=forms.RadioSelect)
     reason = forms.CharField(label="Reason", max_length=Application.MAX_TEXT, widget=forms.Textarea)
 
     # The threshold decision, the review and the outcome have their own forms, which record more.
@@ -345,7 +349,9 @@ class SettingsForm(GovukMessages, forms.ModelForm):
 
 class ReviewForm(GovukMessages, forms.Form):
     panel = forms.ModelMultipleChoiceField(
-        label="Agencies on the panel", queryset=Organisation.objects.none()
+        label="Agencies on the panel",
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
     )
     group = forms.ModelChoiceField(
         label="The panel's group",
