@@ -5,3 +5,10 @@ class AccountabilityConfig(AppConfig):
     name = "tandem.accountability"
     label = "accountability"
     verbose_name = "Accountability: ASB Case Reviews, Councillor Calls for Action and scrutiny"
+
+    def ready(self) -> None:
+        # The scrutiny committee's page says when its yearly review of the partnership is due.
+        from tandem.accountability.scrutiny import group_page_rows
+        from tandem.partnership.group_rows import register_group_rows
+
+        register_group_rows(group_page_rows)

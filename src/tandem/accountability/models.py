@@ -380,3 +380,23 @@ class CallRecommendation(models.Model):
         today = today or timezone.localdate()
         due = self.call.responses_due_on
         return self.responded_on is None and due is not None and due < today
+
+
+class ScrutinyReminder(models.Model):
+    """A reminder emailed to a crime and disorder scrutiny committee's members that its yearly
+    review of the partnership is due: one for each committee and due date, so a daily run sends
+    it once (see tandem.accountability.scrutiny)."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="scrutiny_reminders")
+    due_on = models.DateField(null=True, blank=True, help_text="Empty when the committee has no date yet.")
+    sent_at = models.DateTimeField(default=timezone.now)
+    recipients = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "due_on"], name="accountability_scrutiny_reminder_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Scrutiny reminder to {self.group} (due {self.due_on or 'now'})"
