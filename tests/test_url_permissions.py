@@ -297,8 +297,11 @@ def _case_review_args(cast: Cast) -> dict[str, dict[str, object]]:
     from django.utils import timezone
 
     from tandem.accountability import services
+    from tandem.places.models import Area
+    from tests.factories import make_area
 
     today = timezone.localdate()
+    ward = make_area(name="Oakfield Ward", kind=Area.Kind.WARD, parent=cast.district)
 
     application = services.application_submit(
         area=cast.neighbourhood,
@@ -329,6 +332,7 @@ def _case_review_args(cast: Cast) -> dict[str, dict[str, object]]:
         "settings": {"slug": cast.partnership.slug},
         "figures-year": {"slug": cast.partnership.slug, "year": today.year},
         "figures-csv": {"slug": cast.partnership.slug, "year": today.year},
+        "ward-detail": {"slug": ward.slug},
     }
     for name in (
         "application-detail",
@@ -647,6 +651,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "accountability:call-response": OFFICERS_POST,
     "accountability:figures-year": OPEN,
     "accountability:figures-csv": OPEN,
+    "accountability:ward-detail": (302, 404, 200, 200, 200),  # signed-in partnership members
     "community:report-create": OPEN,
     "community:report-sent": OPEN,
     "community:report-follow": OPEN,

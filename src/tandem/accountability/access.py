@@ -5,13 +5,19 @@ officers and administrators see applications and reviews; administrators change 
 The applicant sees their confirmation page through the unguessable token in its address,
 never the application itself. ``access_application_for_user`` answers 404 both for "does not
 exist" and for "not allowed" once the view has let an officer through.
+
+A ward's page (counts, public problems, no personal data) is for signed-in partnership
+members: officers, administrators and anyone with a current place in a group.
+``access_ward_for_user`` answers 404 for an area that is missing, is not a ward, or for a
+signed-in person in no group.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from tandem.accounts.access import is_administrator
-from tandem.partnership.access import user_is_officer
+from tandem.partnership.access import Viewer, user_is_officer, viewer_for
+from tandem.places.models import Area
 
 from .models import Application
 
@@ -35,3 +41,13 @@ def can_change_settings(user) -> bool:
 def require_settings_access(user) -> None:
     if not can_change_settings(user):
         raise PermissionDenied("Only administrators change the Case Review settings.")
+
+
+def access_ward_for_user(user, slug: str, *, write: bool = False) -> tuple[Area, Viewer]:
+    """The ward and who is looking; 404 for a missing area, one that is not a ward, and anyone
+    who is neither an officer nor a current member of a group."""
+    ward = Area.objects.defer("boundary").filter(slug=slug, kind=Area.Kind.WARD).first()
+    viewer = viewer_for(user)
+    if ward is None or write or not (viewer.is_officer or viewer.group_ids):
+        raise Http404("No such ward")
+    return ward, viewer

@@ -34,4 +34,5 @@ urlpatterns = [
     path("councillor-calls/<int:pk>/report/", views.call_report, name="call-report"),
     path("councillor-calls/responses/<int:pk>/", views.call_response, name="call-response"),
     path("partnership/<slug:slug>/case-review-settings/", views.settings_edit, name="settings"),
+    path("wards/<slug:slug>/", views.ward_detail, name="ward-detail"),
 ]

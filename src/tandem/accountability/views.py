@@ -5,6 +5,7 @@ administrators' settings. Views parse, check access, call a service and render."
 import csv
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict, ErrorList
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,7 +19,7 @@ from tandem.partnership.models import Partnership
 
 from . import figures as published
 from . import letters, selectors, services
-from .access import access_application_for_user, require_settings_access
+from .access import access_application_for_user, access_ward_for_user, require_settings_access
 from .forms import (
     ApplicationForm,
     CallDecisionForm,
@@ -694,3 +695,16 @@ def call_response(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "The response has been recorded.")
             return redirect("accountability:call-detail", pk=call.pk)
     return _call_detail(request, call, status=400, **{f"response_{recommendation.pk}": form})
+
+
+# --- A ward councillor's page ---------------------------------------------------------------------
+
+
+@login_required
+def ward_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """Signed-in partnership members (officers, administrators, members of a group): a ward's
+    groups, their current priorities, its open public problems, its Case Reviews counted by
+    status and its Councillor Calls for Action. Counts only: no names or contact details."""
+    ward, viewer = access_ward_for_user(request.user, slug)
+    page = selectors.ward_page(ward=ward, viewer=viewer)
+    return render(request, "accountability/ward_detail.html", {"page": page, "ward": ward, "viewer": viewer})
