@@ -167,3 +167,28 @@ def test_the_page_takes_a_fixed_number_of_queries(client, cast, ward, django_ass
 
     assert response.status_code == 200
     assert len(response.context["page"].problems) == 16
+
+
+def test_the_wards_area_page_links_a_member_to_the_ward_summary(client, cast, ward):
+    client.force_login(cast.member)
+
+    response = client.get(reverse("places:area-detail", kwargs={"slug": ward.slug}))
+
+    assert reverse("accountability:ward-detail", kwargs={"slug": ward.slug}) in response.content.decode()
+
+
+def test_the_wards_area_page_offers_no_link_to_those_who_may_not_see_the_summary(client, cast, ward):
+    link = reverse("accountability:ward-detail", kwargs={"slug": ward.slug})
+    area_page = reverse("places:area-detail", kwargs={"slug": ward.slug})
+
+    assert link not in client.get(area_page).content.decode()
+    client.force_login(cast.outsider)
+    assert link not in client.get(area_page).content.decode()
+
+
+def test_a_neighbourhoods_area_page_has_no_ward_summary_link(client, cast, ward):
+    client.force_login(cast.officer)
+
+    response = client.get(reverse("places:area-detail", kwargs={"slug": cast.neighbourhood.slug}))
+
+    assert "Ward summary for councillors" not in response.content.decode()

@@ -14,6 +14,7 @@ signed-in person in no group.
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import reverse
 
 from tandem.accounts.access import is_administrator
 from tandem.partnership.access import Viewer, user_is_officer, viewer_for
@@ -51,3 +52,16 @@ def access_ward_for_user(user, slug: str, *, write: bool = False) -> tuple[Area,
     if ward is None or write or not (viewer.is_officer or viewer.group_ids):
         raise Http404("No such ward")
     return ward, viewer
+
+
+def ward_area_links(area: Area, user) -> list[tuple[str, str]]:
+    """Registered with places: a ward's page links to its summary for councillors, for those
+    who may see it (signed-in partnership members)."""
+    if area.kind != Area.Kind.WARD or not getattr(user, "is_authenticated", False):
+        return []
+    viewer = viewer_for(user)
+    if not (viewer.is_officer or viewer.group_ids):
+        return []
+    return [
+        ("Ward summary for councillors", reverse("accountability:ward-detail", kwargs={"slug": area.slug}))
+    ]

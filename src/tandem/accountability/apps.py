@@ -12,3 +12,8 @@ class AccountabilityConfig(AppConfig):
         from tandem.partnership.group_rows import register_group_rows
 
         register_group_rows(group_page_rows)
+        # A ward's page links to its summary for councillors, for those who may see it.
+        from tandem.accountability.access import ward_area_links
+        from tandem.places.area_links import register_area_links
+
+        register_area_links(ward_area_links)
