@@ -107,3 +107,33 @@ def test_a_resident_applies_an_officer_holds_the_review_and_the_figures_count_it
     assert re.search(r"Applications for a case review\s+1", table)
     assert re.search(r"Case reviews that led to recommendations\s+1", table)
     assert "Robin Resident" not in page.content()
+
+
+def test_a_councillor_reads_the_ward_summary_and_the_committee_page_shows_its_review_due(
+    page, visit, sign_in_as
+) -> None:
+    from tandem.accountability import services
+    from tandem.partnership.presets import SCRUTINY_COMMITTEE
+    from tandem.places.models import Area
+    from tests.factories import make_area, make_group, make_group_type
+
+    cast = Cast()
+    ward = make_area(name="Mill Ward", kind=Area.Kind.WARD, parent=cast.district)
+    services.call_refer(ward=ward, councillor_name="Cllr Jo Ward", matter="Motorbikes on the field")
+    committee = make_group(
+        partnership=cast.partnership,
+        group_type=make_group_type(partnership=cast.partnership, name=SCRUTINY_COMMITTEE.name, tier=3),
+        name="Castleford Crime and Disorder Scrutiny Committee",
+    )
+    sign_in_as(page, cast.member)
+
+    visit(page, reverse("places:area-detail", kwargs={"slug": ward.slug}))
+    with page.expect_navigation():
+        page.get_by_role("link", name="Ward summary for councillors").click()
+    page.get_by_role("heading", name="Mill Ward").wait_for()
+    visit(page, reverse("accountability:ward-detail", kwargs={"slug": ward.slug}))
+    assert "CCfA" in page.locator("#ward-calls").inner_text()
+    assert "Cllr Jo Ward" not in page.content()
+
+    visit(page, reverse("partnership:group-detail", kwargs={"slug": committee.slug}))
+    assert "The scrutiny committee has not yet reviewed the partnership." in page.locator("main").inner_text()
