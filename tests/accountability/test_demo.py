@@ -1,5 +1,3 @@
-import datetime as dt
-
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
@@ -30,16 +28,3 @@ def test_the_demo_gives_last_year_s_published_figures_and_a_councillor_call_and_
         for name in Application.objects.values_list("applicant_name", flat=True)
     )
     assert Partnership.objects.count() >= 1
-
-
-def test_the_demo_has_a_scrutiny_committee_that_last_reviewed_the_partnership_350_days_ago_and_loads_once():
-    from tandem.accountability.scrutiny import committee_groups, scrutiny_state
-
-    _load()
-    _load()
-
-    committees = list(committee_groups())
-    assert len(committees) == 1  # the demo partnership's, once
-    state = scrutiny_state(committees[0])
-    assert state.last_review_on == timezone.localdate() - dt.timedelta(days=350)
-    assert not state.is_overdue

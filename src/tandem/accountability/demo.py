@@ -1,8 +1,6 @@
 """Demo data for ASB Case Reviews: a year of applications (last calendar year, so the published
 figures page has a whole year to show) at every outcome, two open ones this year, and two
 Councillor Calls for Action. Every applicant is obviously fictional ("Demo Applicant …").
-A crime and disorder scrutiny committee group (when the preset installed its type) last met
-350 days ago: its page gives that review and the date the next is due.
 
 Found by ``load_demo`` (no import points upward). Keyed on the demo applicants' names and the
 demo councillor's: running it again adds nothing.
@@ -15,14 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.actionplans.forms import lead_organisations
-from tandem.meetings.models import Meeting
-from tandem.partnership.models import Group, GroupType, Membership, Partnership, Person
+from tandem.partnership.models import Partnership
 from tandem.places.models import Area
 from tandem.places.selectors import area_descendant_ids
 
 from . import services
 from .models import Application, CouncillorCall
-from .scrutiny import COMMITTEE_SLUG
 
 PREFIX = "Demo Applicant"
 COUNCILLOR = "Cllr Demo Councillor"
@@ -43,8 +39,6 @@ LAST_YEAR = [
 
 def demo_load(*, partnership: Partnership, progress: Callable[[str], None], created: dict) -> None:
     progress("ASB Case Reviews and Councillor Calls for Action")
-    if _committee(partnership):
-        created["Scrutiny committees"] = created.get("Scrutiny committees", 0) + 1
     if Application.objects.filter(partnership=partnership, applicant_name__startswith=PREFIX).exists():
         return
     area = (
@@ -205,38 +199,3 @@ def _calls(partnership: Partnership, area: Area, agencies) -> int:
         referred_on=today - dt.timedelta(days=2),
     )
     return 2
-
-
-def _committee(partnership: Partnership) -> bool:
-    """The partnership's scrutiny committee, two demo councillors on it and its last meeting,
-    eleven and a half months ago. Keyed on the group's slug; False if it exists or has no type."""
-    group_type = GroupType.objects.filter(partnership=partnership, slug=COMMITTEE_SLUG).first()
-    slug = f"{partnership.slug}-scrutiny-committee"
-    if group_type is None or Group.objects.filter(slug=slug).exists():
-        return False
-    today = timezone.localdate()
-    with transaction.atomic():
-        group = Group.objects.create(
-            partnership=partnership,
-            type=group_type,
-            name=f"{partnership.name} Crime and Disorder Scrutiny Committee",
-            slug=slug,
-            area=partnership.area,
-            purpose="Demo data: the council committee that reviews the partnership's work each year.",
-            established_on=today - dt.timedelta(days=800),
-        )
-        for name, role in (
-            ("Cllr Demo Scrutiny Chair", Membership.Role.CHAIR),
-            ("Cllr Demo Scrutiny Member", Membership.Role.MEMBER),
-        ):
-            person = Person.objects.create(name=name, email=f"{name.lower().replace(' ', '.')}@example.org")
-            Membership.objects.create(group=group, person=person, role=role, start_date=group.established_on)
-        held = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=350), dt.time(18, 0)))
-        Meeting.objects.create(
-            group=group,
-            title="Yearly review of the partnership",
-            starts_at=held,
-            ends_at=held + dt.timedelta(hours=2),
-            venue_name="Demo Town Hall",
-        )
-    return True
