@@ -20,6 +20,7 @@ OFFICERS = (302, 403, 403, 200, 200)
 INSIDERS = (404, 404, 200, 200, 200)  # the group's members and officers; "not found" for others
 POST_ONLY = (302, 405, 405, 405, 405)
 ADMINISTRATORS = (302, 403, 403, 403, 200)
+OFFICERS_POST = (302, 403, 403, 405, 405)  # officers' forms that only take POST
 
 
 def _meeting_args(cast: Cast) -> dict[str, dict[str, object]]:
@@ -368,7 +369,69 @@ def _args(cast: Cast) -> dict[str, dict[str, object]]:
         **_survey_args(cast),
         **_neighbourhood_args(cast),
         **_case_args(cast),
+        **_case_review_args(cast),
     }
+
+
+def _case_review_args(cast: Cast) -> dict[str, dict[str, object]]:
+    """An ASB Case Review application whose threshold was not met (so its letter is ready)."""
+    from django.utils import timezone
+
+    from tandem.accountability import services
+    from tandem.places.models import Area
+    from tests.factories import make_area
+
+    today = timezone.localdate()
+    ward = make_area(name="Oakfield Ward", kind=Area.Kind.WARD, parent=cast.district)
+
+    application = services.application_submit(
+        area=cast.neighbourhood,
+        summary="Noise every night.",
+        applicant_name="Pat Applicant",
+        via="phone",
+        by=cast.officer,
+        complaints=[{"incident_on": today, "reported_on": today, "reported_to": "Police"}],
+    )
+    services.threshold_decide(
+        application=application, met=False, decided_on=today, reason="One incident", by=cast.officer
+    )
+    call = services.call_refer(ward=cast.neighbourhood, councillor_name="Cllr Example", matter="Speeding")
+    services.call_decide(call=call, accept=True, decided_on=today, reason="In scope")
+    services.call_report(
+        call=call,
+        report="Report",
+        reported_on=today,
+        recommendations=[{"organisation": cast.police, "text": "Enforce the limit"}],
+    )
+    on_application = {"pk": application.pk}
+    names = {
+        "call-detail": {"pk": call.pk},
+        "call-decide": {"pk": call.pk},
+        "call-report": {"pk": call.pk},
+        "call-response": {"pk": call.recommendations.get().pk},
+        "applied": {"token": application.token},
+        "settings": {"slug": cast.partnership.slug},
+        "figures-year": {"slug": cast.partnership.slug, "year": today.year},
+        "figures-csv": {"slug": cast.partnership.slug, "year": today.year},
+        "ward-detail": {"slug": ward.slug},
+    }
+    for name in (
+        "application-detail",
+        "threshold-decide",
+        "complaint-add",
+        "status-change",
+        "review-panel",
+        "review-meeting",
+        "review-record",
+        "recommendation-add",
+        "outcome-sent",
+        "dissatisfaction",
+        "escalation-outcome",
+        "letter-pdf",
+        "letter-docx",
+    ):
+        names[name] = on_application
+    return {f"accountability:{name}": kwargs for name, kwargs in names.items()}
 
 
 def _survey_args(cast: Cast) -> dict[str, dict[str, object]]:
@@ -672,6 +735,34 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "problems:problem-map": OPEN,
     "problems:problem-detail": OPEN,
     # Residents' reports
+    "accountability:apply": OPEN,
+    "accountability:applied": OPEN,
+    "accountability:application-list": OFFICERS,
+    "accountability:application-create": OFFICERS,
+    "accountability:application-detail": OFFICERS,
+    "accountability:threshold-decide": OFFICERS_POST,
+    "accountability:complaint-add": OFFICERS_POST,
+    "accountability:status-change": OFFICERS_POST,
+    "accountability:review-panel": OFFICERS_POST,
+    "accountability:review-meeting": OFFICERS_POST,
+    "accountability:review-record": OFFICERS_POST,
+    "accountability:recommendation-add": OFFICERS_POST,
+    "accountability:outcome-sent": OFFICERS_POST,
+    "accountability:dissatisfaction": OFFICERS_POST,
+    "accountability:escalation-outcome": OFFICERS_POST,
+    "accountability:letter-pdf": OFFICERS,
+    "accountability:letter-docx": OFFICERS,
+    "accountability:settings": ADMINISTRATORS,
+    "accountability:figures": OPEN,
+    "accountability:call-list": OFFICERS,
+    "accountability:call-create": OFFICERS,
+    "accountability:call-detail": OFFICERS,
+    "accountability:call-decide": OFFICERS_POST,
+    "accountability:call-report": OFFICERS_POST,
+    "accountability:call-response": OFFICERS_POST,
+    "accountability:figures-year": OPEN,
+    "accountability:figures-csv": OPEN,
+    "accountability:ward-detail": (302, 404, 200, 200, 200),  # signed-in partnership members
     "community:report-create": OPEN,
     "community:report-sent": OPEN,
     "community:report-follow": OPEN,
@@ -818,6 +909,7 @@ def _tandem_names() -> list[str]:
         "community:",
         "open311:",
         "cases:",
+        "accountability:",
     )
     return sorted({name for name, _ in _named_patterns() if name.startswith(tandem_namespaces)})
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tandem.cases",
     "tandem.community",
     "tandem.open311",
+    "tandem.accountability",
 ]
 
 MIDDLEWARE = [

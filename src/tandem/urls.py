@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("tandem.evidence.urls")),
     path("", include("tandem.community.urls")),
     path("cases/", include("tandem.cases.urls")),
+    path("", include("tandem.accountability.urls")),
     path("open311/v2/", include("tandem.open311.urls")),
     path("api/v1/", include("tandem.api_urls")),
     path("admin/", admin.site.urls),

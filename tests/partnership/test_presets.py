@@ -39,10 +39,10 @@ def test_local_action_groups_installs_lag_to_area_action_panel_to_board_with_see
 
     types = preset_install(partnership=partnership, key="local-action-groups")
 
-    assert [t.short_name for t in types] == ["LAG", "AAP", "Board"]
+    assert [t.short_name for t in types] == ["LAG", "AAP", "Board", "Scrutiny"]
     lag = types[0]
     assert chain(lag) == ["LAG", "AAP", "Board"]
-    assert [t.tier for t in types] == [0, 1, 2]
+    assert [t.tier for t in types] == [0, 1, 2, 3]
     assert lag.preset == "local-action-groups"
     assert lag.essentials == [
         Essential.VENUE,
@@ -131,13 +131,13 @@ def test_presets_share_one_board_and_install_into_a_second_partnership():
 
     preset_install(partnership=second, key="local-action-groups")
 
-    assert GroupType.objects.filter(partnership=first).count() == 8
+    assert GroupType.objects.filter(partnership=first).count() == 9
     assert GroupType.objects.filter(partnership=first, slug="partnership-board").count() == 1
     board = GroupType.objects.get(partnership=first, slug="partnership-board")
     assert (
         GroupType.objects.get(partnership=first, slug="local-neighbourhood-partnership").escalates_to == board
     )
-    assert GroupType.objects.filter(partnership=second).count() == 3
+    assert GroupType.objects.filter(partnership=second).count() == 4
     second_lag = GroupType.objects.get(partnership=second, slug="local-action-group")
     assert second_lag.escalates_to.partnership == second
     assert StakeholderKind.objects.count() == kinds
@@ -168,7 +168,7 @@ def test_the_command_installs_a_preset_by_partnership_slug():
     call_command("install_preset", "local-action-groups", "--partnership", partnership.slug, stdout=out)
 
     assert "Local Action Groups is installed in Castleford CSP" in out.getvalue()
-    assert GroupType.objects.filter(partnership=partnership).count() == 3
+    assert GroupType.objects.filter(partnership=partnership).count() == 4
 
 
 def test_the_command_refuses_an_unknown_partnership_or_preset():
@@ -192,7 +192,7 @@ def test_an_administrator_installs_a_preset_from_the_admin(client):
 
     assert response.status_code == 200
     assert "Community Led Solution is installed in" in response.content.decode()
-    assert GroupType.objects.filter(partnership=partnership).count() == 4
+    assert GroupType.objects.filter(partnership=partnership).count() == 5
 
 
 def test_staff_without_permission_cannot_install_a_preset_from_the_admin(client):
@@ -206,3 +206,29 @@ def test_staff_without_permission_cannot_install_a_preset_from_the_admin(client)
 
     assert response.status_code == 403
     assert GroupType.objects.count() == 0
+
+
+@pytest.mark.parametrize("key", list(PRESETS))
+def test_every_preset_installs_the_crime_and_disorder_scrutiny_committee_outside_the_chain(key):
+    partnership = make_partnership()
+
+    preset_install(partnership=partnership, key=key)
+
+    committee = GroupType.objects.get(partnership=partnership, slug="crime-and-disorder-scrutiny-committee")
+    assert committee.name == "Crime and disorder scrutiny committee"
+    assert committee.escalates_to is None
+    assert not committee.escalated_from.exists()
+    assert committee.meeting_frequency == GroupType.Frequency.ANNUALLY
+    assert "district-and-county-councillors" in stakeholders(partnership, committee.slug)
+
+
+def test_installing_a_preset_again_adds_the_committee_to_a_partnership_installed_before_it():
+    partnership = make_partnership()
+    preset_install(partnership=partnership, key="local-action-groups")
+    GroupType.objects.filter(slug="crime-and-disorder-scrutiny-committee").delete()
+
+    preset_install(partnership=partnership, key="local-action-groups")
+
+    assert GroupType.objects.filter(
+        partnership=partnership, slug="crime-and-disorder-scrutiny-committee"
+    ).exists()

@@ -7,7 +7,11 @@
   Neighbourhood Partnership → board.
 
 All three share one "Partnership board" type (slug `partnership-board`): a partnership
-has one board whichever local model its groups follow. Stakeholder kinds are shared
+has one board whichever local model its groups follow. All three also install the
+"Crime and disorder scrutiny committee" type (slug `crime-and-disorder-scrutiny-committee`):
+the council committee that must review the partnership at least once a year (Police and
+Justice Act 2006, s19) and hears Councillor Calls for Action. It is outside the
+escalation chain: nothing escalates to it and it escalates to nothing. Stakeholder kinds are shared
 by every partnership and matched by slug.
 """
 
@@ -148,6 +152,25 @@ BOARD = GroupTypeSpec(
     stakeholders=("police", "council-community-safety", "fire-and-rescue", "health", "probation"),
 )
 
+SCRUTINY_COMMITTEE = GroupTypeSpec(
+    slug="crime-and-disorder-scrutiny-committee",
+    name="Crime and disorder scrutiny committee",
+    short_name="Scrutiny",
+    description=(
+        "The council's crime and disorder scrutiny committee (Police and Justice Act 2006, s19): it "
+        "reviews the partnership's work at least once a year, considers Councillor Calls for Action "
+        "and makes recommendations to the responsible authorities."
+    ),
+    tier=3,
+    escalates_to=None,
+    meeting_frequency=Frequency.ANNUALLY,
+    meeting_start_time=dt.time(18, 0),
+    meeting_duration_minutes=120,
+    public_may_attend=True,
+    essentials=(Essential.VENUE, Essential.CHAIR, Essential.NOTE_TAKER),
+    stakeholders=("district-and-county-councillors",),
+)
+
 LOCAL_ACTION_GROUPS = Preset(
     key="local-action-groups",
     name="Local Action Groups",
@@ -219,6 +242,7 @@ LOCAL_ACTION_GROUPS = Preset(
             ),
         ),
         BOARD,
+        SCRUTINY_COMMITTEE,
     ),
 )
 
@@ -313,6 +337,7 @@ COMMUNITY_LED_SOLUTION = Preset(
             ),
         ),
         BOARD,
+        SCRUTINY_COMMITTEE,
     ),
 )
 
@@ -373,6 +398,7 @@ LOCAL_NEIGHBOURHOOD_PARTNERSHIP = Preset(
             ),
         ),
         BOARD,
+        SCRUTINY_COMMITTEE,
     ),
 )
 

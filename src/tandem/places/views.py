@@ -3,6 +3,7 @@ from django.shortcuts import render
 
 from tandem.places import selectors
 from tandem.places.access import access_area_for_user
+from tandem.places.area_links import area_links
 
 # Above this many LSOAs the table starts folded away in a "details" element.
 LSOA_FOLD = 10
@@ -20,5 +21,10 @@ def area_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "places/area_detail.html",
-        {"area": area, "page": page, "fold_lsoas": len(page.lsoas) > LSOA_FOLD},
+        {
+            "area": area,
+            "page": page,
+            "fold_lsoas": len(page.lsoas) > LSOA_FOLD,
+            "area_links": area_links(area, request.user),
+        },
     )
