@@ -15,8 +15,9 @@ from django.utils import timezone
 from tandem.actionplans import annual, review
 from tandem.actionplans.models import Action, AnnualPlan, AnnualPlanEntry, QuarterlyReview, ReviewNarrative
 from tandem.meetings.models import AgendaItem, Paper
+from tandem.partnership.presets import SCRUTINY_COMMITTEE
 from tandem.strategy.models import Indicator, IndicatorValue
-from tests.factories import make_meeting
+from tests.factories import make_group, make_group_type, make_meeting
 
 YEAR = dt.date(2026, 4, 1)
 Q2 = dt.date(2026, 7, 1)  # July to September 2026
@@ -388,6 +389,21 @@ def test_a_final_review_goes_on_the_boards_next_meeting_with_its_report(cast, fi
     assert final_review.agenda_item == item
     with pytest.raises(ValidationError, match="already on that meeting's agenda"):
         review.review_to_agenda(review=final_review, meeting=meeting)
+
+
+def test_a_final_review_is_the_paper_the_scrutiny_committee_receives(cast, final_review, media):
+    # given the partnership's crime and disorder scrutiny committee (a group of the type every
+    # preset installs, outside the escalation chain) with a meeting coming up
+    committee_type = make_group_type(partnership=cast.partnership, name=SCRUTINY_COMMITTEE.name, tier=3)
+    committee = make_group(
+        partnership=cast.partnership, group_type=committee_type, name="Crime and Disorder Scrutiny Committee"
+    )
+    meeting = make_meeting(group=committee, starts_at=_at(20))
+
+    # then the review can go on its agenda, with the report as its paper
+    assert meeting in review.agenda_meetings(final_review)
+    item = review.review_to_agenda(review=final_review, meeting=meeting, by=cast.officer)
+    assert Paper.objects.get(item=item).file.read().startswith(b"%PDF")
 
 
 @pytest.mark.parametrize("case", ["past", "not the top group", "draft review"])
