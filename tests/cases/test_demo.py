@@ -103,3 +103,18 @@ def test_a_demo_login_opens_the_scams_case(client, demo_partnership):
     assert response.status_code == 200 and demo.SCAMS in response.content.decode()
     page = client.get(Case.objects.get(title=demo.SCAMS).get_absolute_url(), HTTP_HOST="localhost")
     assert "Ivy Example (fictional)" in page.content.decode()
+
+
+def test_the_demo_loads_into_a_database_emptied_of_the_shipped_lists(demo_partnership):
+    # given a database whose purposes, interventions and questionnaire (migration 0002's) are gone,
+    # as a test database flushed between tests leaves it
+    from tandem.cases.models import InterventionType, Purpose, Questionnaire
+
+    Questionnaire.objects.all().delete()
+    InterventionType.objects.all().delete()
+    Purpose.objects.all().delete()
+
+    # then the demo puts them back and loads its cases
+    assert _load(demo_partnership)["cases"] == 3
+    assert Purpose.objects.filter(slug="vulnerable-adults").exists()
+    assert Questionnaire.objects.get(slug="asb-victim-risk-assessment").questions.count() == 13

@@ -11,8 +11,10 @@ or its person, so running the demo again adds nothing.
 """
 
 import datetime as dt
+import importlib
 from collections.abc import Callable
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -70,6 +72,9 @@ def demo_load(*, partnership: Partnership, progress: Callable[[str], None], crea
     if len(orgs) < 3 or officer is None:
         return  # not the demo partnership
     with transaction.atomic():
+        # The purposes, interventions and risk questionnaire Tandem ships come with migration 0002;
+        # a database emptied since (a test database flushed between tests) has none, so make sure.
+        importlib.import_module("tandem.cases.migrations.0002_seed_configuration").seed(apps, None)
         people = _staff(orgs, officer, created)
         dpo = User.objects.filter(email=DPO_EMAIL).first()
         if dpo is not None:
