@@ -528,7 +528,51 @@ class _Builder:
         self.naps(named)
         self.progress("Community Led Solution group, Local Action Group and Community Action Group")
         self.other_groups(named, board, support_officer)
+        self.scrutiny_committee(partnership, councillor_chair)
         return named
+
+    def scrutiny_committee(self, partnership: Partnership, portfolio_holder: Person) -> None:
+        # Last, so that every other demo person keeps the name it had before the committee came.
+        self.progress("Crime and disorder scrutiny committee")
+        committee = self.group(
+            "trafford-scrutiny-committee",
+            "crime-and-disorder-scrutiny-committee",
+            "Trafford Crime and Disorder Scrutiny Committee (demo)",
+            area=partnership.area,
+            purpose=(
+                "The council's scrutiny committee for crime and disorder: reviews the partnership's work "
+                "once a year and considers Councillor Calls for Action."
+            ),
+            venue_name="Trafford Town Hall, council chamber",
+            venue_address="Talbot Road, Stretford, M32 0TH",
+            venue_access_notes="Step-free entrance on Talbot Road; hearing loop; public gallery.",
+            established_on=dt.date(2019, 5, 1),
+        )
+        people = self.people
+        councillors = "district-and-county-councillors"
+        self.member(
+            committee,
+            people.next(job_title="Chair of scrutiny (councillor)"),
+            Role.CHAIR,
+            "trafford-council",
+            councillors,
+        )
+        self.member(
+            committee,
+            people.next(job_title="Scrutiny Officer, democratic services"),
+            Role.NOTE_TAKER,
+            "trafford-council",
+        )
+        for _ in range(3):
+            self.member(
+                committee,
+                people.next(job_title="Ward councillor"),
+                Role.MEMBER,
+                "trafford-council",
+                councillors,
+            )
+        # The portfolio holder who chairs the board attends to answer the committee's questions.
+        self.member(committee, portfolio_holder, Role.MEMBER, "trafford-council", councillors)
 
     def naps(self, named: dict[str, Person]) -> None:
         # (slug, place, locality, ward code, venue, organisations represented besides police and council)
