@@ -41,12 +41,13 @@ def demo_load(*, partnership: Partnership, progress: Callable[[str], None], crea
     progress("ASB Case Reviews and Councillor Calls for Action")
     if Application.objects.filter(partnership=partnership, applicant_name__startswith=PREFIX).exists():
         return
+    # A ward, so that the ward's summary for councillors shows them; any area if there is none.
+    areas = Area.objects.defer("boundary").filter(pk__in=area_descendant_ids(partnership.area))
     area = (
-        Area.objects.defer("boundary")
-        .filter(pk__in=area_descendant_ids(partnership.area))
-        .order_by("name")
-        .first()
-    ) or partnership.area
+        areas.filter(kind=Area.Kind.WARD).order_by("name").first()
+        or areas.order_by("name").first()
+        or partnership.area
+    )
     agencies = list(lead_organisations(partnership)[:3])
     if not agencies:
         return
