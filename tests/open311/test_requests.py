@@ -2,13 +2,15 @@
 client sends and reads them. No name, email address or phone number is ever in an answer."""
 
 import datetime as dt
+import gzip
+import json
 import re
 
 import pytest
 from django.utils import timezone
 
 from tandem.community.models import Report
-from tandem.problems.services import problem_set_status
+from tandem.problems.services import problem_merge, problem_set_status
 
 from .conftest import BASE, FIXTURES, children, errors_of, parse, post_request
 
@@ -252,3 +254,51 @@ def test_requests_are_read_in_two_queries_however_many_then_kept_until_a_report_
     assert parse(client.get(f"{BASE}/requests.json"))[0]["service_request_id"] == newest.reference
     problem_set_status(problem=newest.problem, to_status="analysis", by=routed.officer)
     assert parse(client.get(f"{BASE}/requests.json"))[0]["status_notes"] == "investigating"
+
+
+def test_a_merge_shows_at_once_in_a_kept_answer(client, routed, api_key):
+    kept = _report(client, api_key, lat="53.70", description="Graffiti on the underpass")
+    duplicate = _report(client, api_key, lat="53.79", description="Spray paint under the bridge")
+    assert kept.problem_id != duplicate.problem_id
+    problem_set_status(problem=kept.problem, to_status="analysis", by=routed.officer)
+    before = {row["service_request_id"]: row for row in parse(client.get(f"{BASE}/requests.json"))}
+    assert before[duplicate.reference]["status_notes"] == "open"
+
+    problem_merge(source=duplicate.problem, target=kept.problem, by=routed.officer)
+
+    after = {row["service_request_id"]: row for row in parse(client.get(f"{BASE}/requests.json"))}
+    assert after[duplicate.reference]["status_notes"] == "investigating"
+    duplicate.refresh_from_db()
+    assert duplicate.problem_id == kept.problem_id
+
+
+def test_a_kept_answer_is_sent_gzipped_to_clients_that_accept_it(client, routed, api_key):
+    for n in range(3):
+        _report(client, api_key, lat=f"53.{70 + n}", description=f"Problem number {n} on the estate")
+    plain = client.get(f"{BASE}/requests.json")
+    zipped = client.get(f"{BASE}/requests.json", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+
+    assert "Content-Encoding" not in plain
+    assert zipped["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped["Vary"] and "Accept-Encoding" in plain["Vary"]
+    assert gzip.decompress(zipped.content) == plain.content
+    assert len(json.loads(plain.content)) == 3
+    assert zipped["ETag"] != plain["ETag"]  # two representations, two entity tags
+
+
+def test_a_client_holding_the_current_answer_is_told_not_modified_until_a_report_changes(
+    client, routed, api_key
+):
+    report = _report(client, api_key)
+    first = client.get(f"{BASE}/requests.xml")
+    etag = first["ETag"]
+
+    again = client.get(f"{BASE}/requests.xml", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    assert again["ETag"] == etag
+
+    problem_set_status(problem=report.problem, to_status="analysis", by=routed.officer)
+    changed = client.get(f"{BASE}/requests.xml", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    assert parse(changed).findtext("request/status_notes") == "investigating"

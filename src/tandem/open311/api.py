@@ -151,20 +151,20 @@ def requests(request: HttpRequest, *, fmt: str) -> HttpResponse:
             raise bad("status must be open or closed (or both, comma separated).")
         span = window(params)
     # The default answer (up to 1000 requests) is costly to build and asked for often: kept for
-    # REQUESTS_CACHE_SECONDS, and built again at once when any report changes.
+    # REQUESTS_CACHE_SECONDS, and built again at once when any report changes. It is sent
+    # gzipped to clients that accept it, and not at all to one that already holds it (ETag).
     key = (
         "open311-requests:"
         + hashlib.sha256(
             repr((fmt, selectors.requests_version(), sorted(params.lists()))).encode()
         ).hexdigest()
     )
-    body = cache.get(key)
-    if body is None:
+    entry = cache.get(key)
+    if entry is None:
         rows = selectors.request_list(ids=ids, codes=codes, statuses=statuses, span=span)
-        response = formats.document(fmt, "service_requests", "request", rows)
-        cache.set(key, response.content, REQUESTS_CACHE_SECONDS)
-        return response
-    return formats.response(fmt, body)
+        entry = formats.kept(formats.document(fmt, "service_requests", "request", rows).content)
+        cache.set(key, entry, REQUESTS_CACHE_SECONDS)
+    return formats.kept_response(fmt, entry, request)
 
 
 def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:

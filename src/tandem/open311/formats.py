@@ -9,12 +9,16 @@ Lists inside an item (attributes, values, formats) take the singular element nam
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_etags
+from django.utils.text import compress_string
 
 FORMATS = ("xml", "json")
 CONTENT_TYPES = {"xml": "text/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
@@ -84,6 +88,35 @@ def response(fmt: str, body: bytes, *, status: int = 200) -> HttpResponse:
     answer = HttpResponse(body, status=status, content_type=CONTENT_TYPES[fmt])
     # Public data, read by other sites' scripts (the spec's clients are often browser apps).
     answer["Access-Control-Allow-Origin"] = "*"
+    return answer
+
+
+def kept(body: bytes) -> dict:
+    """A rendered document as it is kept between requests: the body, its gzip compression (a
+    requests list of 1,000 is 500 KiB of JSON and 46 KiB gzipped) and an entity tag for each."""
+    tag = hashlib.sha256(body).hexdigest()[:32]
+    return {"body": body, "gzip": compress_string(body), "etag": f'"{tag}"', "gzip_etag": f'"{tag}-gzip"'}
+
+
+_GZIP = re.compile(r"\bgzip\b")
+
+
+def kept_response(fmt: str, entry: dict, request: HttpRequest) -> HttpResponse:
+    """The kept document in the encoding the client accepts, or 304 Not Modified when the client
+    already holds it (If-None-Match with its entity tag)."""
+    gzip = bool(_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+    etag = entry["gzip_etag"] if gzip else entry["etag"]
+    held = parse_etags(request.META.get("HTTP_IF_NONE_MATCH", ""))
+    if "*" in held or etag in held or f"W/{etag}" in held:
+        answer = HttpResponse(status=304)
+        answer["Access-Control-Allow-Origin"] = "*"
+    else:
+        answer = response(fmt, entry["gzip"] if gzip else entry["body"])
+        if gzip:
+            answer["Content-Encoding"] = "gzip"
+    answer["ETag"] = etag
+    answer["Cache-Control"] = "public, max-age=0, must-revalidate"
+    patch_vary_headers(answer, ("Accept-Encoding",))
     return answer
 
 
