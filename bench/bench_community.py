@@ -2,7 +2,7 @@
 by 32 concurrent connections for 30 s against gunicorn on loopback.
 
     BENCH_DATABASE_URL=postgres://… .venv/bin/python bench/bench_community.py [--reports 1500]
-        [--connections 32] [--seconds 30]
+        [--connections 32] [--seconds 30] [--client auto|wrk|asyncio]
 
 Builds the data in BENCH_DATABASE_URL (emptied first; SQLite under var/bench-community/ without
 it): a partnership, its routing rule and --reports residents' reports sent through community's
@@ -11,13 +11,15 @@ report_submit (so each is routed, merged or made a problem as in real life), spr
 "you said, we did" updates and a year of meetings. Then starts gunicorn with
 deploy/gunicorn.conf.py on a free loopback port, and for --seconds each drives /healthz (the
 same-run baseline), the neighbourhood page /neighbourhoods/oakfield/ and
-/open311/v2/requests.json (the spec's default: the last 90 days, at most 1000 requests).
-The load comes from wrk when it is installed (apt-get install wrk: a C load generator, so it
-takes the least of the CPU it shares with the server), else from one asyncio loop holding
---connections connections, each sending one request after another (gunicorn's sync workers
-close the connection after each response, so each request opens a new one). Prints, per URL:
-requests, requests/s, p50 and p99 in milliseconds, errors (anything but a 200) and the body
-size; exits 1 if there were errors.
+/open311/v2/requests.json (the spec's default: the last 90 days, at most 1000 requests), plain
+and as a client that accepts gzip (FixMyStreet's HTTP library does) receives it.
+--client picks the load generator: wrk (apt-get install wrk: a C load generator, so it takes the
+least of the CPU it shares with the server) or one asyncio loop; auto, the default, takes wrk
+when it is installed. Either holds --connections connections, each sending one request after
+another (gunicorn's sync workers close the connection after each response, so each request
+opens a new one), and both measure the time from opening the connection to the last byte.
+Prints, per URL: requests, requests/s, p50 and p99 in milliseconds, errors (anything but a 200)
+and the body size as sent; exits 1 if there were errors.
 Rate limits are raised out of the way for the run (one address sends everything).
 """
 
@@ -208,10 +210,10 @@ def gunicorn_start(port: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not answer /healthz within 30 s")
 
 
-def fetch(port: int, path: str) -> tuple[int, int]:
+def fetch(port: int, path: str, headers: dict | None = None) -> tuple[int, int]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        connection.request("GET", path, headers={"Host": "localhost"})
+        connection.request("GET", path, headers={"Host": "localhost", **(headers or {})})
         response = connection.getresponse()
         body = response.read()
         return response.status, len(body)
@@ -232,8 +234,9 @@ async def _one(port: int, request: bytes) -> tuple[int, int]:
     return status, len(body)
 
 
-async def _load(port: int, path: str, connections: int, seconds: float) -> dict:
-    request = f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode()
+async def _load(port: int, path: str, headers: dict, connections: int, seconds: float) -> dict:
+    extra = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    request = f"GET {path} HTTP/1.1\r\nHost: localhost\r\n{extra}Connection: close\r\n\r\n".encode()
     timings: list[float] = []
     errors = 0
     sizes: list[int] = []
@@ -266,21 +269,21 @@ async def _load(port: int, path: str, connections: int, seconds: float) -> dict:
     }
 
 
-def load(port: int, path: str, connections: int, seconds: float) -> dict:
-    """`connections` connections sending GET `path` one after another for `seconds`: with wrk
-    (a C load generator: it takes the least of the two cores the server shares) when it is
-    installed, else from one asyncio loop."""
-    if shutil.which("wrk"):
-        return _wrk(port, path, connections, seconds)
-    return asyncio.run(_load(port, path, connections, seconds))
+def load(port: int, path: str, headers: dict, connections: int, seconds: float, client: str) -> dict:
+    """`connections` connections sending GET `path` one after another for `seconds`, from wrk
+    or from one asyncio loop."""
+    if client == "wrk":
+        return _wrk(port, path, headers, connections, seconds)
+    return asyncio.run(_load(port, path, headers, connections, seconds))
 
 
-def _wrk(port: int, path: str, connections: int, seconds: float) -> dict:
+def _wrk(port: int, path: str, headers: dict, connections: int, seconds: float) -> dict:
     script = WORK / "report.lua"
     # wrk prints its own latency percentiles rounded; the script prints exact ones and the counts.
     script.write_text(
         'wrk.headers["Host"] = "localhost"\n'
-        "done = function(summary, latency, requests)\n"
+        + "".join(f'wrk.headers["{name}"] = "{value}"\n' for name, value in headers.items())
+        + "done = function(summary, latency, requests)\n"
         '  io.write(string.format("RESULT %d %f %f %d %d %d\\n", summary.requests, latency:percentile(50),\n'
         "    latency:percentile(99), summary.errors.status + summary.errors.connect + summary.errors.read\n"
         "    + summary.errors.write + summary.errors.timeout, summary.bytes, summary.duration))\n"
@@ -304,7 +307,7 @@ def _wrk(port: int, path: str, connections: int, seconds: float) -> dict:
     ).stdout
     line = next(line for line in output.splitlines() if line.startswith("RESULT "))
     n, p50, p99, errors, size, micros = line.split()[1:]
-    _, body = fetch(port, path)
+    _, body = fetch(port, path, headers)
     return {
         "n": int(n),
         "rps": int(n) / (int(micros) / 1e6),
@@ -320,7 +323,13 @@ def main() -> int:
     parser.add_argument("--reports", type=int, default=1500)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--client", choices=("auto", "wrk", "asyncio"), default="auto")
     args = parser.parse_args()
+    client = args.client
+    if client == "auto":
+        client = "wrk" if shutil.which("wrk") else "asyncio"
+    if client == "wrk" and not shutil.which("wrk"):
+        parser.error("wrk is not installed (apt-get install wrk), or use --client asyncio")
 
     started = time.perf_counter()
     harness.configure(WORK)
@@ -335,19 +344,22 @@ def main() -> int:
         for path in (NEIGHBOURHOOD, REQUESTS, "/healthz"):  # warm every worker
             for _ in range(20):
                 fetch(port, path)
+        gzip = {"Accept-Encoding": "gzip"}
         rows = [
-            ("/healthz (baseline)", load(port, "/healthz", args.connections, args.seconds)),
-            ("neighbourhood page", load(port, NEIGHBOURHOOD, args.connections, args.seconds)),
-            ("GET requests.json", load(port, REQUESTS, args.connections, args.seconds)),
+            (label, load(port, path, headers, args.connections, args.seconds, client))
+            for label, path, headers in (
+                ("/healthz (baseline)", "/healthz", {}),
+                ("neighbourhood page", NEIGHBOURHOOD, {}),
+                ("GET requests.json", REQUESTS, {}),
+                ("requests.json gzip", REQUESTS, gzip),
+            )
         ]
     finally:
         server.terminate()
         server.wait(timeout=30)
     header = f"{'URL':<22} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'KiB':>7}"
-    client = "wrk" if shutil.which("wrk") else "one asyncio loop (apt-get install wrk for a lighter client)"
-    print(
-        f"{args.connections} connections, {args.seconds:.0f} s each, gunicorn on loopback, load from {client}"
-    )
+    generator = {"wrk": "load from wrk", "asyncio": "load from one asyncio loop"}[client]
+    print(f"{args.connections} connections, {args.seconds:.0f} s each, gunicorn on loopback, {generator}")
     print(header)
     print("-" * len(header))
     for label, row in rows:
