@@ -4,6 +4,10 @@ from django.urls import include, path
 from tandem.web import views as web_views
 
 urlpatterns = [
+    # Machine clients first: Django tries patterns in order, and FixMyStreet polls requests.json
+    # often, so it should not be matched against every page's pattern before its own.
+    path("open311/v2/", include("tandem.open311.urls")),
+    path("api/v1/", include("tandem.api_urls")),
     path("", include("tandem.web.urls")),
     path("accounts/", include("tandem.accounts.urls")),
     path("accounts/", include("allauth.urls")),
@@ -17,8 +21,6 @@ urlpatterns = [
     path("", include("tandem.community.urls")),
     path("cases/", include("tandem.cases.urls")),
     path("", include("tandem.accountability.urls")),
-    path("open311/v2/", include("tandem.open311.urls")),
-    path("api/v1/", include("tandem.api_urls")),
     path("admin/", admin.site.urls),
 ]
 
