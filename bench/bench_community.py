@@ -12,7 +12,7 @@ report_submit (so each is routed, merged or made a problem as in real life), spr
 deploy/gunicorn.conf.py on a free loopback port, and for --seconds each drives /healthz (the
 same-run baseline), the neighbourhood page /neighbourhoods/oakfield/ and
 /open311/v2/requests.json (the spec's default: the last 90 days, at most 1000 requests), plain
-and as a client that accepts gzip (FixMyStreet's HTTP library does) receives it.
+and as a client that accepts gzip (browsers, curl --compressed, most HTTP libraries) receives it.
 --client picks the load generator: wrk (apt-get install wrk: a C load generator, so it takes the
 least of the CPU it shares with the server) or one asyncio loop; auto, the default, takes wrk
 when it is installed. Either holds --connections connections, each sending one request after
