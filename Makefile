@@ -41,11 +41,8 @@ demo: $(STAMP) ## Migrate SQLite, load the demo partnership, serve on http://127
 	@scripts/demo.sh
 
 # --- Tests -----------------------------------------------------------------------
-test: $(STAMP) ## The whole suite on SQLite (and on PostgreSQL too when CI=true)
-	@status=0; \
-	scripts/test.sh sqlite $(PYTEST_ARGS) || status=1; \
-	if [ "$(CI)" = "true" ]; then scripts/test.sh postgres $(PYTEST_ARGS) || status=1; fi; \
-	exit $$status
+test: $(STAMP) ## The whole suite on SQLite (and on PostgreSQL too, side by side, when CI=true)
+	@if [ "$(CI)" = "true" ]; then scripts/test-both.sh $(PYTEST_ARGS); else scripts/test.sh sqlite $(PYTEST_ARGS); fi
 
 test-sqlite: $(STAMP) ## The whole suite on SQLite only
 	@scripts/test.sh sqlite $(PYTEST_ARGS)

@@ -36,7 +36,9 @@ mkdir -p var
 log="var/test-$database.log"
 echo
 echo "======== Test suite on $label ========"
-.venv/bin/pytest "$@" 2>&1 | tee "$log"
+# Each database its own temporary folder, so that two runs side by side (test-both.sh) never
+# share or clean up each other's files.
+.venv/bin/pytest --basetemp "var/tmp-$database" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 summary="$(grep -E '(passed|failed|error|skipped|deselected|no tests ran).* in [0-9.]+s' "$log" | tail -n 1 | sed -E 's/^=+ //; s/ =+$//')"
