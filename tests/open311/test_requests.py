@@ -296,6 +296,8 @@ def test_a_client_holding_the_current_answer_is_told_not_modified_until_a_report
     again = client.get(f"{BASE}/requests.xml", HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 304 and again.content == b""
     assert again["ETag"] == etag
+    assert again["Access-Control-Allow-Origin"] == "*"  # browser apps revalidate across origins
+    assert client.get(f"{BASE}/requests.xml", HTTP_IF_NONE_MATCH=f"W/{etag}").status_code == 304
 
     problem_set_status(problem=report.problem, to_status="analysis", by=routed.officer)
     changed = client.get(f"{BASE}/requests.xml", HTTP_IF_NONE_MATCH=etag)

@@ -16,8 +16,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_vary_headers
-from django.utils.http import parse_etags
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.text import compress_string
 
 FORMATS = ("xml", "json")
@@ -103,21 +102,18 @@ _GZIP = re.compile(r"\bgzip\b")
 
 def kept_response(fmt: str, entry: dict, request: HttpRequest) -> HttpResponse:
     """The kept document in the encoding the client accepts, or 304 Not Modified when the client
-    already holds it (If-None-Match with its entity tag)."""
+    already holds it (If-None-Match with its entity tag: Django's conditional GET decides)."""
     gzip = bool(_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
-    etag = entry["gzip_etag"] if gzip else entry["etag"]
-    held = parse_etags(request.META.get("HTTP_IF_NONE_MATCH", ""))
-    if "*" in held or etag in held or f"W/{etag}" in held:
-        answer = HttpResponse(status=304)
-        answer["Access-Control-Allow-Origin"] = "*"
-    else:
-        answer = response(fmt, entry["gzip"] if gzip else entry["body"])
-        if gzip:
-            answer["Content-Encoding"] = "gzip"
-    answer["ETag"] = etag
+    answer = response(fmt, entry["gzip"] if gzip else entry["body"])
+    if gzip:
+        answer["Content-Encoding"] = "gzip"
+    answer["ETag"] = entry["gzip_etag"] if gzip else entry["etag"]
     answer["Cache-Control"] = "public, max-age=0, must-revalidate"
     patch_vary_headers(answer, ("Accept-Encoding",))
-    return answer
+    conditional = get_conditional_response(request, etag=answer["ETag"], response=answer)
+    if conditional is not answer:  # Django's 304 keeps ETag, Vary and Cache-Control, not CORS
+        conditional["Access-Control-Allow-Origin"] = "*"
+    return conditional
 
 
 def errors(fmt: str, status: int, descriptions: list[str], *, code: int | None = None) -> HttpResponse:
