@@ -191,7 +191,9 @@ def _incidents_write(
             writer.write(rows)
             if progress:
                 progress(min(start + WRITE_ROWS, total), total)
-        counts_add(run_id=run.pk, after_id=after_id, ancestors=placer.ancestors)
+        counts_add(
+            run_id=run.pk, after_id=after_id, ancestors=placer.ancestors, area_counts=writer.area_counts()
+        )
     finally:
         writer.close()
     run.rows_read = incidents.rows_read

@@ -305,7 +305,9 @@ def _street_rows_import(run: ImportRun, raw: CountingReader, size: int, placer: 
             )
             if progress:
                 progress(raw.bytes_read, size)
-        counts_add(run_id=run.pk, after_id=after_id, ancestors=placer.ancestors)
+        counts_add(
+            run_id=run.pk, after_id=after_id, ancestors=placer.ancestors, area_counts=writer.area_counts()
+        )
     finally:
         writer.close()
     run.rows_read = rows_read
