@@ -441,10 +441,12 @@ def test_the_counts_kept_while_importing_are_the_incidents_counts(city, monkeypa
         "street_chunks",
         functools.partial(services.police_uk.street_chunks, chunk_rows=100),
     )
+    tallied = _area_tallies_seen(monkeypatch)
     _import(COL_2024_01)
     assert _stored_counts() == _counts_from_incidents()
 
-    # when another file overlaps rows already stored (so it is counted from the table instead)
+    # when another file starts with three chunks of rows already stored (added nothing, so the
+    # tally in memory goes on) and then has new rows
     overlapping = _rows(COL_2024_01)[:300] + _rows(COL_2013_06)
     mixed = tmp_path / "mixed-street.csv"
     with mixed.open("w", newline="", encoding="utf-8") as opened:
@@ -456,6 +458,20 @@ def test_the_counts_kept_while_importing_are_the_incidents_counts(city, monkeypa
     # then only the new rows are added, and the counts still match the incidents
     assert run.duplicates == 300 and run.imported == len(overlapping) - 300
     assert _stored_counts() == _counts_from_incidents()
+    assert tallied == [True, True]  # both files' area counts came from the tally in memory
+
+
+def _area_tallies_seen(monkeypatch) -> list[bool]:
+    """Whether each import's per-area counts came from the writer's tally (else from the table)."""
+    seen: list[bool] = []
+    real = services.counts_add
+
+    def counts_add(**arguments):
+        seen.append(arguments["area_counts"] is not None)
+        return real(**arguments)
+
+    monkeypatch.setattr(services, "counts_add", counts_add)
+    return seen
 
 
 def test_a_file_whose_stored_rows_come_after_its_first_chunk_adds_only_its_new_rows(
@@ -463,7 +479,8 @@ def test_a_file_whose_stored_rows_come_after_its_first_chunk_adds_only_its_new_r
 ):
     # given a month stored, and a file that starts with new rows and goes on into that month's
     # rows (on PostgreSQL the first chunks go straight in by COPY, and the first chunk that meets
-    # a stored row goes the slower way)
+    # a stored row goes the slower way; that chunk, 74 new rows and 26 stored ones, goes in only
+    # in part, so the counts are grouped in the table instead of tallied in memory)
     import functools
 
     monkeypatch.setattr(
@@ -481,9 +498,11 @@ def test_a_file_whose_stored_rows_come_after_its_first_chunk_adds_only_its_new_r
         writer.writerows(overlapping)
 
     # when it is imported
+    tallied = _area_tallies_seen(monkeypatch)
     [run] = _import(mixed)
 
     # then only its new rows are added, once, and counted once, and the report says so
+    assert tallied == [False]
     new = len(overlapping) - 300
     assert run.status == ImportRun.Status.DONE
     assert (run.imported, run.duplicates, run.rows_read) == (new, 300, len(overlapping))
