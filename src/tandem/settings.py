@@ -262,14 +262,19 @@ MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
 
 # --- Evidence ----------------------------------------------------------------
-# The largest police.uk file or monthly archive the upload page takes (a national month is
-# about 150 MB of CSV; the command line takes any size).
 # Survey results are public once this many people have answered (officers see them sooner).
 SURVEY_MIN_PUBLIC_RESPONSES = env_int("SURVEY_MIN_PUBLIC_RESPONSES", 10)
 # How long a neighbourhood page, as visitors with no account see it, is kept before it is made
 # again (changes show on it within this time; signed-in people always see it as it is). 0: never.
 NEIGHBOURHOOD_PAGE_CACHE_SECONDS = env_int("NEIGHBOURHOOD_PAGE_CACHE_SECONDS", 60)
+# The largest police.uk file or monthly archive the upload page takes (a national month is
+# about 150 MB of CSV; the command line takes any size).
 EVIDENCE_UPLOAD_MAX_BYTES = env_int("EVIDENCE_UPLOAD_MAX_BYTES", 250 * 1024 * 1024)
+# A police.uk street file at least this large is read in a second process while the importing
+# one writes (on a machine with two cores or more): a national month imports in about two
+# thirds of the time. Starting that process takes about a third of a second, so smaller files
+# are read in the importing process.
+EVIDENCE_IMPORT_READER_PROCESS_BYTES = env_int("EVIDENCE_IMPORT_READER_PROCESS_BYTES", 16 * 1024 * 1024)
 
 # --- Open311 --------------------------------------------------------------------
 # (requests, seconds): every request from one address, and every report or update posted with

@@ -16,6 +16,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
 from tandem.evidence import services
+from tandem.evidence.importers import police_rows
 from tandem.evidence.models import AreaMonthCount, CellMonthCount, ImportRun, Incident, Source
 from tandem.evidence.placement import Placer
 from tandem.evidence.services import police_file_import, police_files_find
@@ -32,6 +33,15 @@ LEICS_2022 = FIXTURES / "2022-10-leicestershire-street-excerpt.csv"
 ESSEX_SNAKE = FIXTURES / "2018-01-essex-street-snakecase-first-100.csv"
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True, params=["read here", "read beside"])
+def reading(request, settings) -> str:
+    """Every test runs twice: with each street file read in the importing process, and read in a
+    second process while the importing one writes (what a large file gets,
+    ``importers.police_rows``): the two must not differ in anything a user can see."""
+    settings.EVIDENCE_IMPORT_READER_PROCESS_BYTES = 1 << 62 if request.param == "read here" else 0
+    return request.param
 
 
 def _rows(path: Path) -> list[dict]:
@@ -291,8 +301,7 @@ def test_malformed_rows_are_reported_with_line_and_column_and_skipped(tmp_path):
 def test_an_import_that_fails_midway_leaves_no_partial_file(tmp_path, monkeypatch):
     text = HEADER + "".join(_row(crime_id=f"id{n}") for n in range(120))
     path = _csv_file(tmp_path, "2024-01-killed-street.csv", text)
-    real_chunks = services.police_uk.street_chunks
-    monkeypatch.setattr(services.police_uk, "street_chunks", lambda raw: real_chunks(raw, chunk_rows=50))
+    monkeypatch.setattr(services, "STREET_CHUNK_ROWS", 50)
     real_write = services.IncidentWriter.write
     calls = []
 
@@ -311,6 +320,140 @@ def test_an_import_that_fails_midway_leaves_no_partial_file(tmp_path, monkeypatc
     assert not Incident.objects.exists()
     assert not AreaMonthCount.objects.exists() and not CellMonthCount.objects.exists()
     assert not ImportRun.objects.exists()
+
+
+# --- Reading in a second process --------------------------------------------------------
+
+
+def _readers(monkeypatch) -> list:
+    """The reader processes started (their ``subprocess.Popen``), as they are started."""
+    started = []
+    real_enter = police_rows.ReaderProcess.__enter__
+
+    def enter(self):
+        reader = real_enter(self)
+        started.append(reader._process)
+        return reader
+
+    monkeypatch.setattr(police_rows.ReaderProcess, "__enter__", enter)
+    return started
+
+
+def _stored() -> dict:
+    incidents = sorted(
+        Incident.objects.values_list(
+            "source__name",
+            "row_key",
+            "crime_id",
+            "month",
+            "latitude",
+            "longitude",
+            "location",
+            "lsoa_code",
+            "crime_type",
+            "last_outcome",
+            "area_id",
+            "h3_cell",
+        )
+    )
+    runs = [
+        {**services.police_import_report(run), "content_hash": run.content_hash}
+        for run in ImportRun.objects.order_by("pk")
+    ]
+    for report in runs:
+        report.pop("file", None)
+    return {"incidents": incidents, "counts": _stored_counts(), "runs": runs}
+
+
+def test_a_large_file_is_read_in_a_second_process_with_the_same_result(city, settings, monkeypatch):
+    # given two real months read in the importing process
+    _import(COL_2024_01, LEICS_2022)
+    here = _stored()
+    Incident.objects.all().delete()
+    AreaMonthCount.objects.all().delete()
+    CellMonthCount.objects.all().delete()
+    ImportRun.objects.all().delete()
+    # when the same files are large enough to be read beside the import
+    settings.EVIDENCE_IMPORT_READER_PROCESS_BYTES = min(COL_2024_01.stat().st_size, LEICS_2022.stat().st_size)
+    readers = _readers(monkeypatch)
+    _import(COL_2024_01, LEICS_2022)
+    # then each was read in a process of its own, which has ended, and nothing differs: the
+    # incidents, their areas and cells, the monthly counts, the reports and the files' hashes
+    assert len(readers) == 2 and all(reader.returncode == 0 for reader in readers)
+    beside = _stored()
+    assert beside["incidents"] == here["incidents"] and len(here["incidents"]) == 889
+    assert beside["counts"] == here["counts"]
+    assert beside["runs"] == here["runs"]
+    assert here["runs"][0]["content_hash"] == hashlib.sha256(COL_2024_01.read_bytes()).hexdigest()
+
+
+def test_a_reader_process_that_dies_fails_the_import_and_leaves_nothing(tmp_path, settings, monkeypatch):
+    settings.EVIDENCE_IMPORT_READER_PROCESS_BYTES = 0
+    text = HEADER + "".join(_row(crime_id=f"id{n}") for n in range(400))
+    path = _csv_file(tmp_path, "2024-01-street.csv", text)
+    monkeypatch.setattr(services, "STREET_CHUNK_ROWS", 50)
+    readers = _readers(monkeypatch)
+    real_write = services.IncidentWriter.write
+    calls = []
+
+    def write_then_kill_the_reader(self, rows):
+        calls.append(len(rows))
+        if len(calls) == 2:
+            readers[0].kill()  # the machine ran out of memory, say, and the reader was killed
+            readers[0].wait()
+        return real_write(self, rows)
+
+    monkeypatch.setattr(services.IncidentWriter, "write", write_then_kill_the_reader)
+
+    with pytest.raises(police_rows.ReaderFailed, match="stopped before the end"):
+        _import(path)
+
+    assert not Incident.objects.exists() and not ImportRun.objects.exists()
+    assert not AreaMonthCount.objects.exists() and not CellMonthCount.objects.exists()
+
+
+def test_an_import_stopped_midway_stops_its_reader_process(tmp_path, settings, monkeypatch):
+    settings.EVIDENCE_IMPORT_READER_PROCESS_BYTES = 0
+    text = HEADER + "".join(_row(crime_id=f"id{n}") for n in range(2000))
+    path = _csv_file(tmp_path, "2024-01-street.csv", text)
+    monkeypatch.setattr(services, "STREET_CHUNK_ROWS", 50)
+    readers = _readers(monkeypatch)
+
+    def interrupted(self, rows):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(services.IncidentWriter, "write", interrupted)
+
+    with pytest.raises(KeyboardInterrupt):
+        _import(path)
+
+    [reader] = readers
+    assert reader.poll() is not None  # ended, not left running
+    assert not Incident.objects.exists() and not ImportRun.objects.exists()
+
+
+def test_a_file_refused_by_the_reader_process_is_refused_as_if_read_here(tmp_path, settings):
+    settings.EVIDENCE_IMPORT_READER_PROCESS_BYTES = 0
+    text = HEADER + _row() + '"abc,2024-01,unterminated quote\r\n' + _row(crime_id="x") * 10
+    path = _csv_file(tmp_path, "2024-01-street.csv", text)
+
+    [beside] = _import(path)
+    settings.EVIDENCE_IMPORT_READER_PROCESS_BYTES = 1 << 62
+    [here] = _import(path)
+
+    assert beside.status == here.status == ImportRun.Status.REFUSED
+    assert beside.message == here.message and beside.message.startswith("Line 13: The file is not valid CSV")
+    assert not Incident.objects.exists()
+
+
+def test_a_stream_in_memory_is_read_in_the_importing_process(settings):
+    settings.EVIDENCE_IMPORT_READER_PROCESS_BYTES = 0
+    content = COL_2024_01.read_bytes()
+    file = services.PoliceFile(name="upload.csv", size=len(content), opener=lambda: io.BytesIO(content))
+
+    assert not police_rows.reader_process_possible(file.opener)
+    run = police_file_import(file=file, placer=Placer.from_database())
+    assert run.status == ImportRun.Status.DONE and run.imported == len(_rows(COL_2024_01))
 
 
 # --- Outcomes, archives and the command --------------------------------------------------
@@ -434,13 +577,8 @@ def _stored_counts() -> tuple[dict, dict]:
 
 def test_the_counts_kept_while_importing_are_the_incidents_counts(city, monkeypatch, tmp_path):
     # given a first file counted in memory as it goes in, in chunks of 100 rows
-    import functools
 
-    monkeypatch.setattr(
-        services.police_uk,
-        "street_chunks",
-        functools.partial(services.police_uk.street_chunks, chunk_rows=100),
-    )
+    monkeypatch.setattr(services, "STREET_CHUNK_ROWS", 100)
     tallied = _area_tallies_seen(monkeypatch)
     _import(COL_2024_01)
     assert _stored_counts() == _counts_from_incidents()
@@ -481,13 +619,8 @@ def test_a_file_whose_stored_rows_come_after_its_first_chunk_adds_only_its_new_r
     # rows (on PostgreSQL the first chunks go straight in by COPY, and the first chunk that meets
     # a stored row goes the slower way; that chunk, 74 new rows and 26 stored ones, goes in only
     # in part, so the counts are grouped in the table instead of tallied in memory)
-    import functools
 
-    monkeypatch.setattr(
-        services.police_uk,
-        "street_chunks",
-        functools.partial(services.police_uk.street_chunks, chunk_rows=100),
-    )
+    monkeypatch.setattr(services, "STREET_CHUNK_ROWS", 100)
     _import(COL_2024_01)
     before = Incident.objects.count()
     overlapping = _rows(COL_2013_06) + _rows(COL_2024_01)[:300]
@@ -514,13 +647,8 @@ def test_a_file_whose_stored_rows_come_after_its_first_chunk_adds_only_its_new_r
 def test_a_file_whose_forces_first_appear_in_later_chunks_is_imported_whole(monkeypatch, tmp_path):
     # given a file of two forces, the second first met several chunks in, imported in chunks of
     # 100 rows
-    import functools
 
-    monkeypatch.setattr(
-        services.police_uk,
-        "street_chunks",
-        functools.partial(services.police_uk.street_chunks, chunk_rows=100),
-    )
+    monkeypatch.setattr(services, "STREET_CHUNK_ROWS", 100)
     rows = _rows(COL_2013_06) + _rows(LEICS_2013)
     both = tmp_path / "two-forces-street.csv"
     with both.open("w", newline="", encoding="utf-8") as opened:

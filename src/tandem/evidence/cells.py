@@ -36,7 +36,7 @@ import h3.api.basic_int as h3int
 import numpy as np
 import scipy.sparse as sp
 
-DEFAULT_RESOLUTION = 9  # the resolution incidents are stored at (tandem.evidence.models.H3_RESOLUTION)
+DEFAULT_RESOLUTION = 9  # the resolution incidents are stored at (tandem.evidence.placement.H3_RESOLUTION)
 
 _MAX_RESOLUTION = 15
 _BASE_CELLS = 122

@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from tandem.places.models import Area
 
-H3_RESOLUTION = 9
+from .placement import H3_RESOLUTION  # noqa: F401 - where it is explained, above
 
 
 class Source(models.Model):

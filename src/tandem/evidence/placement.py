@@ -8,25 +8,25 @@ where two areas of the same depth overlap, the smaller wins. An incident with no
 placed by its LSOA code when an LSOA with that code has been placed in an area; so is one whose
 point falls outside every boundary (boundaries are generalised; LSOAs are exact).
 
-H3: see ``tandem.evidence.models`` for the resolution (9). The per-cell counts are filed under
-an area of the cell's incidents (``store.counts_add``).
+H3: incidents are stored at resolution 9 (``H3_RESOLUTION``; ``tandem.evidence.models`` says why).
+The per-cell counts are filed under an area of the cell's incidents (``store.counts_add``).
+
+This module does not need Django until ``Placer.from_database``: a placer is pickled to the
+process that reads a large file (``importers.police_rows``), which has no database.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import h3.api.basic_int as h3int
 import numpy as np
 import shapely
 from shapely.geometry import shape
 from shapely.strtree import STRtree
 
-from tandem.places.models import LSOA, Area
-
-from .cells import h3int
-from .models import H3_RESOLUTION
-
 NO_AREA = 0
+H3_RESOLUTION = 9
 
 
 @dataclass
@@ -54,19 +54,33 @@ class Placer:
             geometries.append(geometry)
             ids.append(area_id)
             ranks.append((level, -geometry.area))
-        self.ids = np.array(ids, dtype=np.int64)
         # A higher score wins: deeper first, then smaller.
         order = sorted(range(len(ranks)), key=lambda position: ranks[position])
-        self.score = np.empty(len(ranks), dtype=np.int64)
-        self.score[order] = np.arange(len(ranks))
-        self.tree = STRtree(geometries) if geometries else None
-        if geometries:
-            shapely.prepare(geometries)
+        score = np.empty(len(ranks), dtype=np.int64)
+        score[order] = np.arange(len(ranks))
+        self._index(geometries, np.array(ids, dtype=np.int64), score)
         self.lsoas = lsoas
         self.parents = parents
 
+    def _index(self, geometries: list, ids: np.ndarray, score: np.ndarray) -> None:
+        self.geometries = geometries
+        self.ids = ids
+        self.score = score
+        self.tree = STRtree(geometries) if geometries else None
+        if geometries:
+            shapely.prepare(geometries)
+
+    def __reduce__(self):
+        # The boundaries travel as WKB and the tree is built again on the other side.
+        return (
+            _placer_restored,
+            (shapely.to_wkb(self.geometries).tolist(), self.ids, self.score, self.lsoas, self.parents),
+        )
+
     @classmethod
     def from_database(cls) -> Placer:
+        from tandem.places.models import LSOA, Area
+
         rows = Area.objects.exclude(boundary=None).values_list("pk", "kind", "boundary")
         areas = [(pk, Area.LEVELS[Area.Kind(kind)], boundary) for pk, kind, boundary in rows]
         levels = dict(Area.objects.values_list("pk", "kind"))
@@ -138,3 +152,13 @@ class Placer:
                 count=len(missing),
             )
         return Placed(area=area, cell=cell)
+
+
+def _placer_restored(
+    wkb: list[bytes], ids: np.ndarray, score: np.ndarray, lsoas: dict[str, int], parents: dict
+) -> Placer:
+    placer = Placer.__new__(Placer)
+    placer._index(list(shapely.from_wkb(wkb)) if wkb else [], ids, score)
+    placer.lsoas = lsoas
+    placer.parents = parents
+    return placer

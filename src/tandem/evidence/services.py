@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import gc
 import json
+import logging
 import re
 import zipfile
 from collections.abc import Callable, Iterator
@@ -19,21 +21,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from .importers import police_uk
+from .importers.police_rows import ReaderProcess, ZipMemberStream, placed_chunks, reader_process_possible
 from .importers.police_uk import CountingReader, FileRefused
 from .models import ImportRun, Source
-from .placement import NO_AREA, Placer
+from .placement import Placer
 from .store import IncidentWriter, counts_add, highest_incident_id, outcomes_update
 
 OGL_ATTRIBUTION = (
     "Contains public sector information licensed under the Open Government Licence v3.0 (data.police.uk)."
 )
+logger = logging.getLogger(__name__)
+STREET_CHUNK_ROWS = police_uk.CHUNK_ROWS  # lines of a street file read and written at a time
 BAD_ROWS_KEPT = 1000  # in the report; the count is always complete
 
 Progress = Callable[[int, int], None]  # bytes done, bytes in all
@@ -68,7 +72,7 @@ def police_files_find(paths: list[str | Path]) -> list[PoliceFile]:
                     PoliceFile(
                         name=str(candidate),
                         size=candidate.stat().st_size,
-                        opener=lambda candidate=candidate: candidate.open("rb"),
+                        opener=functools.partial(Path.open, candidate, "rb"),
                     )
                 )
     return found
@@ -85,38 +89,14 @@ def _zip_members(archive: Path) -> list[PoliceFile]:
     except zipfile.BadZipFile as error:
         raise FileRefused(f"“{archive.name}” is not a readable .zip archive ({error}).") from error
 
-    def opener(member: zipfile.ZipInfo) -> Callable[[], BinaryIO]:
-        return lambda: _ZipMemberStream(archive, member)
-
     return [
-        PoliceFile(name=f"{archive}:{info.filename}", size=info.file_size, opener=opener(info))
+        PoliceFile(
+            name=f"{archive}:{info.filename}",
+            size=info.file_size,
+            opener=functools.partial(ZipMemberStream, archive, info),
+        )
         for info in sorted(members, key=lambda info: info.filename)
     ]
-
-
-class _ZipMemberStream:
-    """A member of an archive, opened with its archive, seekable back to the start (for the header)."""
-
-    def __init__(self, archive: Path, member: zipfile.ZipInfo) -> None:
-        self._zip = zipfile.ZipFile(archive)
-        self._member = member
-        self._stream = self._zip.open(member)
-
-    def read(self, size: int = -1) -> bytes:
-        return self._stream.read(size)
-
-    def readline(self, size: int = -1) -> bytes:
-        return self._stream.readline(size)
-
-    def tell(self) -> int:
-        return self._stream.tell()
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        return self._stream.seek(offset, whence)
-
-    def close(self) -> None:
-        self._stream.close()
-        self._zip.close()
 
 
 # --- Sources ---------------------------------------------------------------------------
@@ -189,10 +169,11 @@ def police_file_import(
             with transaction.atomic():
                 run.save()
                 if header.kind == "street":
-                    _street_import(run, counting, file.size, placer, progress)
+                    digest = _street_import(run, counting, file, placer, progress)
                 else:
                     _outcomes_import(run, counting, file.size, progress)
-                run.content_hash = counting.sha256.hexdigest()
+                    digest = counting.sha256.hexdigest()
+                run.content_hash = digest
                 run.status = ImportRun.Status.DONE
                 run.note = header.note
                 run.progress = 100
@@ -238,73 +219,62 @@ def _bad_rows_add(run: ImportRun, bad: list[police_uk.BadRow], counter: list[int
         run.bad_rows.extend(row.as_dict() for row in bad[:room])
 
 
-def _street_import(run: ImportRun, raw: CountingReader, size: int, placer: Placer, progress) -> None:
-    # The garbage collector would rescan each chunk's 50,000 row lists again and again (about
+def _street_import(run: ImportRun, raw: CountingReader, file: PoliceFile, placer: Placer, progress) -> str:
+    """Import a street file's rows; return the file's SHA-256."""
+    # The garbage collector would rescan each chunk's row tuples again and again (about
     # 15% of the import); nothing here makes reference cycles, so it waits until the file is in.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        _street_rows_import(run, raw, size, placer, progress)
+        large = file.size >= settings.EVIDENCE_IMPORT_READER_PROCESS_BYTES
+        if large and reader_process_possible(file.opener):
+            return _street_rows_import_beside(run, file, placer, progress)
+        sources = _Sources()
+        chunks = placed_chunks(raw, placer, sources.ids, run.pk, STREET_CHUNK_ROWS)
+        _street_rows_import(run, chunks, placer, _per_file(progress, file.size))
+        return raw.sha256.hexdigest()
     finally:
         if collecting:
             gc.enable()
 
 
-def _street_rows_import(run: ImportRun, raw: CountingReader, size: int, placer: Placer, progress) -> None:
+def _per_file(progress: Progress | None, size: int) -> Callable[[int], None] | None:
+    return None if progress is None else (lambda read: progress(read, size))
+
+
+def _street_rows_import_beside(run: ImportRun, file: PoliceFile, placer: Placer, progress) -> str:
+    """Read the file in a second process while this one writes (``importers.police_rows``)."""
     sources = _Sources()
+    with ReaderProcess(file.opener, placer, run.pk, sources.ids, STREET_CHUNK_ROWS) as reader:
+        _street_rows_import(run, reader.chunks(), placer, _per_file(progress, file.size))
+    logger.info(
+        "%s: read in a second process (peak memory %d MB, %.1f s of CPU)",
+        file.name,
+        reader.peak_kib // 1024,
+        reader.cpu_seconds,
+        extra={"reader_peak_kib": reader.peak_kib, "reader_cpu_seconds": reader.cpu_seconds},
+    )
+    return reader.sha256
+
+
+def _street_rows_import(run: ImportRun, chunks, placer: Placer, progress) -> None:
     writer = IncidentWriter()
     after_id = highest_incident_id()
     run.bad_rows = []
     bad_count = [0]
     rows_read = without_location = outside = good = 0
     try:
-        for chunk in police_uk.street_chunks(raw):
+        for chunk in chunks:
             rows_read += chunk.rows_read
             _bad_rows_add(run, chunk.bad_rows, bad_count)
-            if not len(chunk):
+            if not chunk.rows:
                 continue
-            good += len(chunk)
-            placed = placer.place(chunk.longitude, chunk.latitude, chunk.lsoa_code)
-            no_point = np.isnan(chunk.longitude)
-            without_location += int(no_point.sum())
-            outside += int((placed.area == NO_AREA).sum())
-            source_ids = sources.ids(chunk.reported_by)
-            latitude = [
-                None if no else value for no, value in zip(no_point, chunk.latitude.tolist(), strict=True)
-            ]
-            longitude = [
-                None if no else value for no, value in zip(no_point, chunk.longitude.tolist(), strict=True)
-            ]
-            areas = [area or None for area in placed.area.tolist()]
-            cells = [cell or None for cell in placed.cell.tolist()]
-            iso = {month: month.isoformat() for month in set(chunk.month)}
-            months = [iso[month] for month in chunk.month]
-            run_ids = [run.pk] * len(chunk)
-            writer.write(
-                list(
-                    zip(
-                        source_ids,
-                        chunk.row_key,
-                        chunk.crime_id,
-                        months,
-                        chunk.reported_by,
-                        chunk.falls_within,
-                        latitude,
-                        longitude,
-                        chunk.location,
-                        chunk.lsoa_code,
-                        chunk.lsoa_name,
-                        chunk.crime_type,
-                        chunk.last_outcome,
-                        areas,
-                        cells,
-                        run_ids,
-                        strict=True,
-                    )
-                )
-            )
+            good += len(chunk.rows)
+            without_location += chunk.without_location
+            outside += chunk.outside
+            writer.write(chunk.rows)
             if progress:
-                progress(raw.bytes_read, size)
+                progress(chunk.bytes_read)
         counts_add(
             run_id=run.pk, after_id=after_id, ancestors=placer.ancestors, area_counts=writer.area_counts()
         )
@@ -316,10 +286,6 @@ def _street_rows_import(run: ImportRun, raw: CountingReader, size: int, placer: 
     run.without_location = without_location
     run.outside_partnership = outside
     run.bad_row_count = bad_count[0]
-
-
-def _nullable(values: np.ndarray, missing: np.ndarray) -> list[float | None]:
-    return [None if gone else value for gone, value in zip(missing.tolist(), values.tolist(), strict=True)]
 
 
 def _outcomes_import(run: ImportRun, raw: CountingReader, size: int, progress) -> None:
@@ -462,7 +428,9 @@ def import_upload_run(*, run_id: int) -> ImportRun:
         if path.suffix.lower() == ".zip":
             _import_archive(run, path, placer)
         else:
-            file = PoliceFile(name=run.file_name, size=path.stat().st_size, opener=lambda: path.open("rb"))
+            file = PoliceFile(
+                name=run.file_name, size=path.stat().st_size, opener=functools.partial(Path.open, path, "rb")
+            )
 
             def progress(read: int, size: int) -> None:
                 import_progress_write(run.pk, min(99, read * 100 // max(size, 1)), file=run.file_name)

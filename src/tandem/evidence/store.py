@@ -30,26 +30,10 @@ from operator import itemgetter
 
 from django.db import connection, transaction
 
+from .importers.police_rows import ROW_COLUMNS
 from .models import AreaMonthCount, CellMonthCount, Incident
 
-COLUMNS = (
-    "source_id",
-    "row_key",
-    "crime_id",
-    "month",
-    "reported_by",
-    "falls_within",
-    "latitude",
-    "longitude",
-    "location",
-    "lsoa_code",
-    "lsoa_name",
-    "crime_type",
-    "last_outcome",
-    "area_id",
-    "h3_cell",
-    "import_run_id",
-)
+COLUMNS = ROW_COLUMNS
 INCIDENTS = Incident._meta.db_table
 SQLITE_IMPORT_CACHE_KIB = 48 * 1024
 CELLS = CellMonthCount._meta.db_table

@@ -69,7 +69,7 @@ OUTCOMES_HEADER = (
     "Outcome type",
 )
 STOP_AND_SEARCH_MARKERS = {"type", "date", "partofapolicingoperation", "objectofsearch"}
-CHUNK_ROWS = 25_000
+CHUNK_ROWS = 15_000  # lines at a time: the memory of a chunk in flight, in each of two processes
 # Fields that identify a street row; the outcome is left out, as police.uk revises it.
 KEY_COLUMNS = ("Month", "Longitude", "Latitude", "Location", "LSOA code", "Crime type")
 
@@ -78,6 +78,7 @@ class FileRefused(Exception):
     """The whole file cannot be imported: the message says why (with the line where there is one)."""
 
     def __init__(self, message: str, *, line: int | None = None, column: str | None = None) -> None:
+        self.message = message
         self.line = line
         self.column = column
         where = f"Line {line}" if line else ""
@@ -487,13 +488,14 @@ def _empty_street(bad_rows: list[BadRow], rows_read: int) -> StreetChunk:
 #
 # Most of a police.uk file is plain: one row a line, no blank lines, a quote only round a
 # location with a comma in it. Such a block of lines is parsed by pyarrow's CSV reader (in C,
-# on both cores) and checked column by column; a block that is anything else — a blank line, a
+# on one thread: a large file is read beside the process writing it, which needs the other
+# core) and checked column by column; a block that is anything else — a blank line, a
 # lone carriage return, a quote that is not round a whole field, a row of the wrong width, bytes
 # that are not UTF-8, a coordinate pyarrow will not read — goes through the csv module and
 # ``_street_chunk`` above, so every quirk is handled, and every bad row reported, exactly as
 # there. The two agree on every plain block (tests/evidence/test_police_reader.py).
 
-READ_BYTES = 1 << 24
+READ_BYTES = 1 << 22  # read at a time: 4 MiB, less than a chunk of lines, keeps the peak down
 # A line whose quotes are all round whole fields (with "" inside for a quote).
 _FIELD = rb'(?:"(?:[^"\r\n]|"")*"|(?:[^",\r\n][^,\r\n]*)?)'
 _QUOTED_LINE = re.compile(rb"%s(?:,%s)*\r?\n?" % (_FIELD, _FIELD))
@@ -612,7 +614,7 @@ def _arrow_read(block: bytes, header: Header):
     try:
         table = pa_csv.read_csv(
             pa.py_buffer(block),
-            read_options=pa_csv.ReadOptions(column_names=names, block_size=len(block) + 1),
+            read_options=pa_csv.ReadOptions(column_names=names, block_size=len(block) + 1, use_threads=False),
             parse_options=pa_csv.ParseOptions(
                 newlines_in_values=False, ignore_empty_lines=False, invalid_row_handler=refuse
             ),
