@@ -14,24 +14,27 @@ process (so one measurement's memory is not another's):
 * Django ``bulk_create`` of ``Incident`` objects built from the first 50,000 csv rows (batch
   size 2,000, no placement) — the median of three runs;
 * Tandem end to end: ``police_file_import`` of the whole file, with area (STRtree) and H3
-  placement and the monthly counts, into empty evidence tables — the median of --repeat runs,
-  each just after a raw run: the goal is judged on the median of those pairs' ratios, as the
-  machine's speed can change by half from one minute to the next;
+  placement and the monthly counts, into empty evidence tables, as configured (on SQLite the
+  file is read in a second process, ``importers/police_rows.py``) — the median of --repeat
+  runs, each just after a raw run: the goal is judged on the median of those pairs' ratios, as
+  the machine's speed can change by half from one minute to the next;
+* the same with the file read in the importing process, once;
 * the same file imported again (every row a duplicate);
 * every City of London and Leicestershire street file in the shared real data.
 
 It prints rows a second, the ratios to raw and to bulk_create, each child's peak resident memory
 (VmHWM: on Linux a spawned child's ``ru_maxrss`` starts at its parent's size; it includes Django,
-numpy and shapely, and the "before" figure says how much) and its CPU seconds (on PostgreSQL
+numpy and shapely, and the "before" figure says how much) plus its reader process's, as the
+importer logs it (both are alive at once), and their CPU seconds (on PostgreSQL
 the server's share is not in it; on this shared 2-core machine CPU time varies with the other
 work nearly as much as wall time), then the goal: end to end at least 50% of raw, peak memory under
 500 MB. A fingerprint of the importer's source tells runs apart while it is being changed.
 
-``--profile`` then imports the file twice more: once timing each stage of the importer with
-wrappers (reader, checks, row keys, placement, H3, insert, counts, commit; a few per cent
-overhead), once
-under cProfile, whose top functions are printed (cProfile inflates per-row Python code, so read
-its shares beside the stage timings).
+``--profile`` then imports the file twice more, read in the importing process so that every
+stage is seen: once timing each stage of the importer with wrappers (reader, checks, row keys,
+placement, H3, insert, counts, commit; a few per cent overhead), once under cProfile, whose top
+functions are printed (cProfile inflates per-row Python code, so read its shares beside the
+stage timings).
 """
 
 import argparse
