@@ -18,7 +18,8 @@ process (so one measurement's memory is not another's):
   file is read in a second process, ``importers/police_rows.py``) — the median of --repeat
   runs, each just after a raw run: the goal is judged on the median of those pairs' ratios, as
   the machine's speed can change by half from one minute to the next;
-* the same with the file read in the importing process, once;
+* the same read the other way, once (on SQLite in the importing process, on PostgreSQL in a
+  second process);
 * the same file imported again (every row a duplicate);
 * every City of London and Leicestershire street file in the shared real data.
 
@@ -255,10 +256,11 @@ def bulk_create(path: Path, limit: int) -> dict:
     return {"rows": len(objects), **timing}
 
 
-def tandem_import(paths: list[str], profile_to: str = "", reader_process: bool = True) -> dict:
+def tandem_import(paths: list[str], profile_to: str = "", reader_process: bool | None = None) -> dict:
     """Import the files as ``manage.py import_police_data`` does (one Placer for them all),
-    under cProfile when ``profile_to`` names a file for its statistics; with ``reader_process``
-    false, every file is read in the importing process, however large."""
+    under cProfile when ``profile_to`` names a file for its statistics; ``reader_process`` true
+    or false reads every street file in a second process or in the importing one, None as the
+    settings say."""
     _django()
     from django.conf import settings
 
@@ -266,8 +268,8 @@ def tandem_import(paths: list[str], profile_to: str = "", reader_process: bool =
     from tandem.evidence.placement import Placer
     from tandem.evidence.services import police_file_import, police_files_find
 
-    if not reader_process:
-        settings.EVIDENCE_IMPORT_READER_PROCESS_BYTES = 1 << 62
+    if reader_process is not None:
+        settings.EVIDENCE_IMPORT_READER_PROCESS_BYTES = 0 if reader_process else 1 << 62
     readers = _ReaderLog()
     services_log = logging.getLogger("tandem.evidence.services")
     services_log.addHandler(readers)
@@ -536,7 +538,10 @@ def main() -> int:
     raw, first = median_of(raw_runs), median_of(first_runs)
     again = median_run(1, tandem_import, [str(path)])
     evidence_empty()
-    alone = median_run(1, tandem_import, [str(path)], "", False)
+    # The other way of reading, for comparison: SQLite reads a large file in a second process
+    # by default, PostgreSQL in the importing one.
+    other_way = vendor == "postgresql"
+    alone = median_run(1, tandem_import, [str(path)], "", other_way)
     evidence_empty()
     real_files = sorted(
         str(file)
@@ -551,7 +556,12 @@ def main() -> int:
         (f"raw ({'COPY' if vendor == 'postgresql' else 'executemany'}, bare 12-column table)", raw),
         (f"Django bulk_create ({bulk['rows']:,}-row slice, no placement)", bulk),
         (f"Tandem police_file_import ({districts} LADs + H3)", first),
-        ("Tandem, read in the importing process (no 2nd process)", alone),
+        (
+            "Tandem, read in a second process (not the default)"
+            if other_way
+            else "Tandem, read in the importing process (not the default)",
+            alone,
+        ),
         ("Tandem re-import (every row a duplicate)", again),
         (f"Tandem real files (CoL + Leics, {real['files']} files)", real),
     ]
