@@ -141,13 +141,11 @@ class _ReaderLog(logging.Handler):
         super().__init__()
         self.peak_kib = 0
         self.cpu = 0.0
-        self.files = 0
 
     def emit(self, record: logging.LogRecord) -> None:
         if hasattr(record, "reader_peak_kib"):
             self.peak_kib = max(self.peak_kib, record.reader_peak_kib)
             self.cpu += record.reader_cpu_seconds
-            self.files += 1
 
 
 def _django() -> None:
@@ -298,7 +296,6 @@ def tandem_import(paths: list[str], profile_to: str = "", reader_process: bool |
         "before_mb": before,
         "reader_peak_mb": readers.peak_kib / 1024,
         "reader_cpu": readers.cpu,
-        "read_beside": readers.files,
         **timing,
     }
 

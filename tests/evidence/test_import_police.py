@@ -387,12 +387,17 @@ def test_a_large_file_is_read_in_a_second_process_with_the_same_result(city, set
     assert here["runs"][0]["content_hash"] == hashlib.sha256(COL_2024_01.read_bytes()).hexdigest()
 
 
-def test_a_reader_process_that_dies_fails_the_import_and_leaves_nothing(tmp_path, settings, monkeypatch):
+def _read_beside_in_chunks_of_50(tmp_path, settings, monkeypatch, rows: int) -> tuple[Path, list]:
+    """A street file of ``rows`` rows that will be read in a second process, 50 lines at a time;
+    and the list its reader process will be in."""
     settings.EVIDENCE_IMPORT_READER_PROCESS_BYTES = 0
-    text = HEADER + "".join(_row(crime_id=f"id{n}") for n in range(400))
-    path = _csv_file(tmp_path, "2024-01-street.csv", text)
+    text = HEADER + "".join(_row(crime_id=f"id{n}") for n in range(rows))
     monkeypatch.setattr(services, "STREET_CHUNK_ROWS", 50)
-    readers = _readers(monkeypatch)
+    return _csv_file(tmp_path, "2024-01-street.csv", text), _readers(monkeypatch)
+
+
+def test_a_reader_process_that_dies_fails_the_import_and_leaves_nothing(tmp_path, settings, monkeypatch):
+    path, readers = _read_beside_in_chunks_of_50(tmp_path, settings, monkeypatch, rows=400)
     real_write = services.IncidentWriter.write
     calls = []
 
@@ -413,11 +418,7 @@ def test_a_reader_process_that_dies_fails_the_import_and_leaves_nothing(tmp_path
 
 
 def test_an_import_stopped_midway_stops_its_reader_process(tmp_path, settings, monkeypatch):
-    settings.EVIDENCE_IMPORT_READER_PROCESS_BYTES = 0
-    text = HEADER + "".join(_row(crime_id=f"id{n}") for n in range(2000))
-    path = _csv_file(tmp_path, "2024-01-street.csv", text)
-    monkeypatch.setattr(services, "STREET_CHUNK_ROWS", 50)
-    readers = _readers(monkeypatch)
+    path, readers = _read_beside_in_chunks_of_50(tmp_path, settings, monkeypatch, rows=2000)
 
     def interrupted(self, rows):
         raise KeyboardInterrupt

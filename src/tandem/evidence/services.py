@@ -226,27 +226,25 @@ def _street_import(run: ImportRun, raw: CountingReader, file: PoliceFile, placer
     collecting = gc.isenabled()
     gc.disable()
     try:
+        sources = _Sources()
+        per_file = None if progress is None else (lambda read: progress(read, file.size))
         large = file.size >= settings.EVIDENCE_IMPORT_READER_PROCESS_BYTES
         if large and reader_process_possible(file.opener):
-            return _street_rows_import_beside(run, file, placer, progress)
-        sources = _Sources()
+            return _street_rows_import_beside(run, file, placer, sources, per_file)
         chunks = placed_chunks(raw, placer, sources.ids, run.pk, STREET_CHUNK_ROWS)
-        _street_rows_import(run, chunks, placer, _per_file(progress, file.size))
+        _street_rows_import(run, chunks, placer, per_file)
         return raw.sha256.hexdigest()
     finally:
         if collecting:
             gc.enable()
 
 
-def _per_file(progress: Progress | None, size: int) -> Callable[[int], None] | None:
-    return None if progress is None else (lambda read: progress(read, size))
-
-
-def _street_rows_import_beside(run: ImportRun, file: PoliceFile, placer: Placer, progress) -> str:
+def _street_rows_import_beside(
+    run: ImportRun, file: PoliceFile, placer: Placer, sources: _Sources, progress
+) -> str:
     """Read the file in a second process while this one writes (``importers.police_rows``)."""
-    sources = _Sources()
     with ReaderProcess(file.opener, placer, run.pk, sources.ids, STREET_CHUNK_ROWS) as reader:
-        _street_rows_import(run, reader.chunks(), placer, _per_file(progress, file.size))
+        _street_rows_import(run, reader.chunks(), placer, progress)
     logger.info(
         "%s: read in a second process (peak memory %d MB, %.1f s of CPU)",
         file.name,

@@ -79,7 +79,9 @@ class PlacedChunk:
     bad_rows: list[BadRow] = field(default_factory=list)
 
 
-def placed_chunk(chunk: StreetChunk, placer: Placer, source_ids: SourceIds, run_id: int, bytes_read: int):
+def placed_chunk(
+    chunk: StreetChunk, placer: Placer, source_ids: SourceIds, run_id: int, bytes_read: int
+) -> PlacedChunk:
     """A chunk of checked rows, placed in areas and H3 cells, as row tuples."""
     if not len(chunk):
         return PlacedChunk([], chunk.rows_read, 0, 0, bytes_read, chunk.bad_rows)
@@ -223,7 +225,11 @@ class ReaderProcess:
         os.close(theirs_out)
         self._requests = open(ours_out, "wb", buffering=PIPE_BUFFER)  # noqa: SIM115 - closed in __exit__
         self._messages = open(ours_in, "rb", buffering=PIPE_BUFFER)  # noqa: SIM115
-        self._send(self._start)
+        try:
+            self._send(self._start)
+        except BaseException:
+            self.__exit__()  # __exit__ is not called when __enter__ fails: stop the reader here
+            raise
         return self
 
     def _send(self, message) -> None:
