@@ -298,20 +298,35 @@ def test_malformed_rows_are_reported_with_line_and_column_and_skipped(tmp_path):
     assert "Expected 12 columns, found 3" in run.bad_rows[0]["reason"]
 
 
+def _before_each_write(monkeypatch, before) -> None:
+    """Call ``before(rows in the batch)`` before the importer writes each batch of rows, as
+    tuples (SQLite) or as CSV for COPY (PostgreSQL)."""
+    write, write_csv = services.IncidentWriter.write, services.IncidentWriter.write_csv
+
+    def rows_written(self, rows):
+        before(len(rows))
+        return write(self, rows)
+
+    def csv_written(self, payload, count, area_tally):
+        before(count)
+        return write_csv(self, payload, count, area_tally)
+
+    monkeypatch.setattr(services.IncidentWriter, "write", rows_written)
+    monkeypatch.setattr(services.IncidentWriter, "write_csv", csv_written)
+
+
 def test_an_import_that_fails_midway_leaves_no_partial_file(tmp_path, monkeypatch):
     text = HEADER + "".join(_row(crime_id=f"id{n}") for n in range(120))
     path = _csv_file(tmp_path, "2024-01-killed-street.csv", text)
     monkeypatch.setattr(services, "STREET_CHUNK_ROWS", 50)
-    real_write = services.IncidentWriter.write
     calls = []
 
-    def write_then_die(self, rows):
-        calls.append(len(rows))
+    def die_in_the_second(count):
+        calls.append(count)
         if len(calls) == 2:
             raise KeyboardInterrupt  # the operator pressed Ctrl-C during the second batch
-        return real_write(self, rows)
 
-    monkeypatch.setattr(services.IncidentWriter, "write", write_then_die)
+    _before_each_write(monkeypatch, die_in_the_second)
 
     with pytest.raises(KeyboardInterrupt):
         _import(path)
@@ -387,6 +402,47 @@ def test_a_large_file_is_read_in_a_second_process_with_the_same_result(city, set
     assert here["runs"][0]["content_hash"] == hashlib.sha256(COL_2024_01.read_bytes()).hexdigest()
 
 
+def test_rows_sent_to_postgresql_as_csv_are_stored_as_rows_sent_one_by_one(city, tmp_path, monkeypatch):
+    """On PostgreSQL the importer hands COPY the rows as CSV written from the columns; that must
+    store what the row-by-row COPY stored: NULL where there is no point, area or cell, an empty
+    Crime ID as an empty string, and locations with commas, quotes and non-ASCII letters."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the rows go in as CSV on PostgreSQL only")
+    awkward = _csv_file(
+        tmp_path,
+        "2024-02-awkward-street.csv",
+        HEADER
+        + _row(crime_id="", month="2024-02", location='"On or near ""The Crown"", Cheapside"')
+        + _row(crime_id="q2", month="2024-02", lon="", lat="", location="No Location")
+        + _row(crime_id="q3", month="2024-02", location="On or near Côte Brasserie")
+        + _row(crime_id="q4", month="2024-02", lon="-1.5", lat="52.6", location=""),
+    )
+    files = (COL_2024_01, COL_2013_06, awkward)
+    monkeypatch.setattr(services, "_as_csv", lambda: False)
+    _import(*files)
+    one_by_one = _stored()
+    Incident.objects.all().delete()
+    AreaMonthCount.objects.all().delete()
+    CellMonthCount.objects.all().delete()
+    ImportRun.objects.all().delete()
+
+    monkeypatch.setattr(services, "_as_csv", lambda: True)
+    _import(*files)
+    as_csv = _stored()
+
+    assert as_csv["incidents"] == one_by_one["incidents"]
+    assert as_csv["counts"] == one_by_one["counts"]
+    assert as_csv["runs"] == one_by_one["runs"]
+    stored = {row[2]: row for row in as_csv["incidents"] if row[3].isoformat() == "2024-02-01"}
+    assert stored[""][6] == 'On or near "The Crown", Cheapside'
+    assert stored["q2"][4:6] == (None, None) and stored["q2"][10:] == (None, None)
+    assert stored["q3"][6] == "On or near Côte Brasserie"
+    assert stored["q4"][6] == "" and stored["q4"][10] is None  # outside the City, but in a cell
+    assert stored["q4"][11] is not None
+
+
 def _read_beside_in_chunks_of_50(tmp_path, settings, monkeypatch, rows: int) -> tuple[Path, list]:
     """A street file of ``rows`` rows that will be read in a second process, 50 lines at a time;
     and the list its reader process will be in."""
@@ -398,17 +454,15 @@ def _read_beside_in_chunks_of_50(tmp_path, settings, monkeypatch, rows: int) -> 
 
 def test_a_reader_process_that_dies_fails_the_import_and_leaves_nothing(tmp_path, settings, monkeypatch):
     path, readers = _read_beside_in_chunks_of_50(tmp_path, settings, monkeypatch, rows=400)
-    real_write = services.IncidentWriter.write
     calls = []
 
-    def write_then_kill_the_reader(self, rows):
-        calls.append(len(rows))
+    def kill_the_reader_at_the_second(count):
+        calls.append(count)
         if len(calls) == 2:
             readers[0].kill()  # the machine ran out of memory, say, and the reader was killed
             readers[0].wait()
-        return real_write(self, rows)
 
-    monkeypatch.setattr(services.IncidentWriter, "write", write_then_kill_the_reader)
+    _before_each_write(monkeypatch, kill_the_reader_at_the_second)
 
     with pytest.raises(police_rows.ReaderFailed, match="stopped before the end"):
         _import(path)
@@ -420,10 +474,10 @@ def test_a_reader_process_that_dies_fails_the_import_and_leaves_nothing(tmp_path
 def test_an_import_stopped_midway_stops_its_reader_process(tmp_path, settings, monkeypatch):
     path, readers = _read_beside_in_chunks_of_50(tmp_path, settings, monkeypatch, rows=2000)
 
-    def interrupted(self, rows):
+    def interrupted(count):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(services.IncidentWriter, "write", interrupted)
+    _before_each_write(monkeypatch, interrupted)
 
     with pytest.raises(KeyboardInterrupt):
         _import(path)

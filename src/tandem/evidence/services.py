@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -231,7 +231,7 @@ def _street_import(run: ImportRun, raw: CountingReader, file: PoliceFile, placer
         large = file.size >= settings.EVIDENCE_IMPORT_READER_PROCESS_BYTES
         if large and reader_process_possible(file.opener):
             return _street_rows_import_beside(run, file, placer, sources, per_file)
-        chunks = placed_chunks(raw, placer, sources.ids, run.pk, STREET_CHUNK_ROWS)
+        chunks = placed_chunks(raw, placer, sources.ids, run.pk, STREET_CHUNK_ROWS, _as_csv())
         _street_rows_import(run, chunks, placer, per_file)
         return raw.sha256.hexdigest()
     finally:
@@ -243,7 +243,7 @@ def _street_rows_import_beside(
     run: ImportRun, file: PoliceFile, placer: Placer, sources: _Sources, progress
 ) -> str:
     """Read the file in a second process while this one writes (``importers.police_rows``)."""
-    with ReaderProcess(file.opener, placer, run.pk, sources.ids, STREET_CHUNK_ROWS) as reader:
+    with ReaderProcess(file.opener, placer, run.pk, sources.ids, STREET_CHUNK_ROWS, _as_csv()) as reader:
         _street_rows_import(run, reader.chunks(), placer, progress)
     logger.info(
         "%s: read in a second process (peak memory %d MB, %.1f s of CPU)",
@@ -253,6 +253,11 @@ def _street_rows_import_beside(
         extra={"reader_peak_kib": reader.peak_kib, "reader_cpu_seconds": reader.cpu_seconds},
     )
     return reader.sha256
+
+
+def _as_csv() -> bool:
+    """Whether the rows are made as CSV for COPY (PostgreSQL) rather than as tuples (SQLite)."""
+    return connection.vendor == "postgresql"
 
 
 def _street_rows_import(run: ImportRun, chunks, placer: Placer, progress) -> None:
@@ -265,12 +270,15 @@ def _street_rows_import(run: ImportRun, chunks, placer: Placer, progress) -> Non
         for chunk in chunks:
             rows_read += chunk.rows_read
             _bad_rows_add(run, chunk.bad_rows, bad_count)
-            if not chunk.rows:
+            if not chunk.count:
                 continue
-            good += len(chunk.rows)
+            good += chunk.count
             without_location += chunk.without_location
             outside += chunk.outside
-            writer.write(chunk.rows)
+            if chunk.csv is not None:
+                writer.write_csv(chunk.csv, chunk.count, chunk.area_tally)
+            else:
+                writer.write(chunk.rows)
             if progress:
                 progress(chunk.bytes_read)
         counts_add(

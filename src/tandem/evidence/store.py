@@ -67,14 +67,29 @@ class IncidentWriter:
     def write(self, rows: list[tuple]) -> int:
         if not rows:
             return 0
-        added = self._write_postgresql(rows) if self.vendor == "postgresql" else self._write_generic(rows)
+        if self.vendor == "postgresql":
+            added = self._write_postgresql(len(rows), lambda copy: _rows_fed(copy, rows), "")
+        else:
+            added = self._write_generic(rows)
+        self._tallied(added, len(rows), lambda: Counter(map(self._area_month_type, rows)))
+        return added
+
+    def write_csv(self, payload: bytes, count: int, area_tally: Counter) -> int:
+        """Insert ``count`` rows given as CSV in ``COPY … (FORMAT csv)`` form, in this writer's
+        columns' order, whose (area id, month, crime type) tally is ``area_tally`` (PostgreSQL)."""
+        if not count:
+            return 0
+        added = self._write_postgresql(count, lambda copy: copy.write(payload), " (FORMAT csv)")
+        self._tallied(added, count, lambda: area_tally)
+        return added
+
+    def _tallied(self, added: int, count: int, tally: Callable[[], Counter]) -> None:
         self.inserted += added
         if self._area_tally is not None:
-            if added == len(rows):
-                self._area_tally.update(map(self._area_month_type, rows))
+            if added == count:
+                self._area_tally.update(tally())
             elif added:
                 self._area_tally = None  # which of the rows went in is known only to the table
-        return added
 
     def area_counts(self) -> Counter | None:
         """How many rows were inserted by (area id, month, crime type), when every chunk went in
@@ -100,7 +115,8 @@ class IncidentWriter:
                 return _total_changes(cursor) - before
             return max(cursor.rowcount, 0)
 
-    def _write_postgresql(self, rows: list[tuple]) -> int:
+    def _write_postgresql(self, count: int, feed: Callable, options: str) -> int:
+        """COPY ``count`` rows, which ``feed(copy)`` writes to the COPY, in the format ``options`` say."""
         names = ", ".join(self.columns)
         if self._direct:
             import psycopg  # only PostgreSQL imports reach here
@@ -112,11 +128,10 @@ class IncidentWriter:
                 with (
                     transaction.atomic(),
                     connection.cursor() as cursor,
-                    cursor.cursor.copy(f"COPY {INCIDENTS} ({names}) FROM STDIN") as copy,
+                    cursor.cursor.copy(f"COPY {INCIDENTS} ({names}) FROM STDIN{options}") as copy,
                 ):
-                    for row in rows:
-                        copy.write_row(row)
-                return len(rows)
+                    feed(copy)
+                return count
             except psycopg.errors.UniqueViolation:
                 self._direct = False
         with connection.cursor() as cursor:
@@ -130,9 +145,8 @@ class IncidentWriter:
             else:
                 cursor.execute("TRUNCATE evidence_incoming")
             raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-            with raw.copy(f"COPY evidence_incoming ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            with raw.copy(f"COPY evidence_incoming ({names}) FROM STDIN{options}") as copy:
+                feed(copy)
             cursor.execute(
                 f"INSERT INTO {INCIDENTS} ({names}) SELECT {names} FROM evidence_incoming "  # noqa: S608
                 "ON CONFLICT (source_id, row_key) DO NOTHING"
@@ -148,6 +162,11 @@ class IncidentWriter:
             with connection.cursor() as cursor:
                 cursor.execute("DROP TABLE IF EXISTS evidence_incoming")
             self._temp_ready = False
+
+
+def _rows_fed(copy, rows: list[tuple]) -> None:
+    for row in rows:
+        copy.write_row(row)
 
 
 def _total_changes(cursor) -> int:
