@@ -14,12 +14,11 @@ process (so one measurement's memory is not another's):
 * Django ``bulk_create`` of ``Incident`` objects built from the first 50,000 csv rows (batch
   size 2,000, no placement) — the median of three runs;
 * Tandem end to end: ``police_file_import`` of the whole file, with area (STRtree) and H3
-  placement and the monthly counts, into empty evidence tables, as configured (on SQLite the
+  placement and the monthly counts, into empty evidence tables, as configured (by default the
   file is read in a second process, ``importers/police_rows.py``) — the median of --repeat
   runs, each just after a raw run: the goal is judged on the median of those pairs' ratios, as
   the machine's speed can change by half from one minute to the next;
-* the same read the other way, once (on SQLite in the importing process, on PostgreSQL in a
-  second process);
+* the same read the other way, once (by default: in the importing process);
 * the same file imported again (every row a duplicate);
 * every City of London and Leicestershire street file in the shared real data.
 
@@ -252,6 +251,12 @@ def bulk_create(path: Path, limit: int) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {Incident._meta.db_table}")  # noqa: S608 - fixed name
     return {"rows": len(objects), **timing}
+
+
+def _reader_process_bytes() -> int:
+    from django.conf import settings
+
+    return settings.EVIDENCE_IMPORT_READER_PROCESS_BYTES
 
 
 def tandem_import(paths: list[str], profile_to: str = "", reader_process: bool | None = None) -> dict:
@@ -535,9 +540,9 @@ def main() -> int:
     raw, first = median_of(raw_runs), median_of(first_runs)
     again = median_run(1, tandem_import, [str(path)])
     evidence_empty()
-    # The other way of reading, for comparison: SQLite reads a large file in a second process
-    # by default, PostgreSQL in the importing one.
-    other_way = vendor == "postgresql"
+    # The other way of reading, for comparison: in the importing process when the settings read
+    # a file this large in a second one (the default on either database), or the other way round.
+    other_way = path.stat().st_size < _reader_process_bytes()
     alone = median_run(1, tandem_import, [str(path)], "", other_way)
     evidence_empty()
     real_files = sorted(

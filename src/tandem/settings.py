@@ -271,14 +271,11 @@ NEIGHBOURHOOD_PAGE_CACHE_SECONDS = env_int("NEIGHBOURHOOD_PAGE_CACHE_SECONDS", 6
 # about 150 MB of CSV; the command line takes any size).
 EVIDENCE_UPLOAD_MAX_BYTES = env_int("EVIDENCE_UPLOAD_MAX_BYTES", 250 * 1024 * 1024)
 # A police.uk street file at least this large is read in a second process while the importing
-# one writes (on a machine with two cores or more). On SQLite, which writes inside the importing
-# process, a national month then imports in about 85% of the time; starting the process takes
-# about a third of a second, so smaller files are read in the importing process. On PostgreSQL
-# the server already works beside the importer and a second process was no faster: off.
-EVIDENCE_IMPORT_READER_PROCESS_BYTES = env_int(
-    "EVIDENCE_IMPORT_READER_PROCESS_BYTES",
-    16 * 1024 * 1024 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else 1 << 62,
-)
+# one writes (on a machine with two cores or more): a national month then imports in about 85%
+# of the time on SQLite, which writes inside the importing process, and in about two thirds of
+# it on PostgreSQL, since the rows go to the server as CSV made in the reader. Starting the
+# process takes about a third of a second, so smaller files are read in the importing process.
+EVIDENCE_IMPORT_READER_PROCESS_BYTES = env_int("EVIDENCE_IMPORT_READER_PROCESS_BYTES", 16 * 1024 * 1024)
 
 # --- Open311 --------------------------------------------------------------------
 # (requests, seconds): every request from one address, and every report or update posted with
